@@ -1,0 +1,60 @@
+"""Shared fixtures: the repository layout and one build of the whole book per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# The tests train on the real MNIST files beside the checkout when they are there.
+if "DLBOOK_DATA" not in os.environ and (SHARED_DATA / "MNIST" / "raw").is_dir():
+    os.environ["DLBOOK_DATA"] = str(SHARED_DATA)
+
+
+@dataclass(frozen=True)
+class BuiltBook:
+    """A book built from a clean execution cache into a temporary folder."""
+
+    html: Path  # the _build/html folder
+    log: str  # everything jupyter-book printed (stdout and stderr)
+    seconds: float  # wall time of the build
+    returncode: int
+
+
+def build_book(out: Path, *, cache: Path, extra_env: dict[str, str] | None = None) -> BuiltBook:
+    """Run ``jupyter-book build`` over the repository with warnings as errors."""
+    env = {**os.environ, "DLBOOK_EXECUTION_CACHE": str(cache), **(extra_env or {})}
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(out),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    seconds = time.perf_counter() - start
+    return BuiltBook(out / "_build" / "html", proc.stdout + proc.stderr, seconds, proc.returncode)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """The whole book, built once per session from a clean cache; fails if the build fails."""
+    out = tmp_path_factory.mktemp("book")
+    book = build_book(out, cache=out / "jupyter_cache")
+    (out / "build.log").write_text(book.log)
+    if book.returncode != 0:
+        tail = "\n".join(book.log.splitlines()[-60:])
+        pytest.fail(f"jupyter-book build failed (exit {book.returncode}); log tail:\n{tail}")
+    return book
