@@ -135,7 +135,10 @@ def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str])
     timeout = nb_config.execution_timeout
     with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
         futures = {
-            docname: (path, pool.submit(_execute, nb, str(path.parent), timeout, nb_config.execution_allow_errors))
+            docname: (
+                path,
+                pool.submit(_execute, nb, str(path.parent), timeout, nb_config.execution_allow_errors),
+            )
             for docname, path, nb in todo
         }
         for docname, (path, future) in futures.items():

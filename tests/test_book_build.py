@@ -1,0 +1,163 @@
+"""Content tests of the whole book, built once from a clean execution cache (see conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, BuiltBook
+
+pytestmark = pytest.mark.slow
+
+CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+BIBKEY_RE = re.compile(r"^@\w+\{([^,\s]+),", re.MULTILINE)
+
+
+def toc_files() -> list[str]:
+    """Every page named in _toc.yml, as a path without suffix (e.g. ``book/index``)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("chapters", "sections", "parts"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def page_html(book: BuiltBook, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((book.html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def main_content(soup: BeautifulSoup) -> BeautifulSoup:
+    main = soup.find("article") or soup.find("main")
+    assert main is not None, "no <article>/<main> in the page"
+    return main
+
+
+def test_toc_lists_every_page_once_and_each_source_exists() -> None:
+    files = toc_files()
+    assert len(files) == len(set(files)), "a page is listed twice in _toc.yml"
+    for name in files:
+        assert (ROOT / f"{name}.md").is_file(), f"_toc.yml names {name} but {name}.md is missing"
+    pages = {p.relative_to(ROOT).with_suffix("").as_posix() for p in (ROOT / "book").rglob("*.md")}
+    assert pages == set(files), f"pages not in the toc: {sorted(pages - set(files))}"
+
+
+def test_build_has_no_warnings(built_book: BuiltBook) -> None:
+    warnings = [line for line in built_book.log.splitlines() if re.search(r"\bWARNING\b", line)]
+    # The ipykernel banner about TCP transport is printed by kernels, not by Sphinx.
+    warnings = [w for w in warnings if "Kernel is running over TCP" not in w]
+    assert warnings == []
+
+
+def test_one_html_page_per_toc_entry(built_book: BuiltBook) -> None:
+    for name in toc_files():
+        path = built_book.html / f"{name}.html"
+        assert path.is_file(), f"no HTML for {name}"
+        title = page_html(built_book, name).find("h1")
+        assert title is not None and title.get_text(strip=True), f"{name} has no title"
+
+
+@pytest.mark.parametrize("docname", toc_files())
+def test_no_error_traceback_or_stderr_in_cells(built_book: BuiltBook, docname: str) -> None:
+    main = main_content(page_html(built_book, docname))
+    for cls in ("stderr", "traceback", "error"):
+        bad = main.select(f"div.output.{cls}, div.cell_output .{cls}")
+        assert not bad, f"{docname}: a cell shows {cls} output: {bad[0].get_text()[:300]}"
+    text = main.get_text()
+    for marker in ("Traceback (most recent call last)", "Warning:", "DeprecationWarning"):
+        outputs = " ".join(o.get_text() for o in main.select("div.cell_output"))
+        assert marker not in outputs, f"{docname}: cell output contains {marker!r}"
+    assert "(Being written.)" not in text, f"{docname} is still a placeholder"
+
+
+@pytest.mark.parametrize("docname", toc_files())
+def test_images_exist_and_have_alt_text(built_book: BuiltBook, docname: str) -> None:
+    page = built_book.html / f"{docname}.html"
+    for img in main_content(page_html(built_book, docname)).find_all("img"):
+        src = img.get("src", "")
+        assert src and not src.startswith("data:"), f"{docname}: image without a file: {src[:60]}"
+        if urlsplit(src).scheme:
+            continue  # an external badge; not built here
+        target = (page.parent / unquote(urlsplit(src).path)).resolve()
+        assert target.is_file() and target.stat().st_size > 0, f"{docname}: {src} is missing or empty"
+        assert img.get("alt", "").strip(), f"{docname}: image {src} has no alt text"
+
+
+def test_internal_links_and_anchors_resolve(built_book: BuiltBook) -> None:
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids[path] = {t["id"] for t in soup.find_all(id=True)} | {
+                t["name"] for t in soup.find_all("a", attrs={"name": True})
+            }
+        return ids[path]
+
+    broken = []
+    for name in toc_files():
+        page = built_book.html / f"{name}.html"
+        for a in main_content(page_html(built_book, name)).find_all("a", href=True):
+            href = a["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "//")):
+                continue
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{name}: {href} (no file)")
+            elif (
+                parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors(target)
+            ):
+                broken.append(f"{name}: {href} (no anchor)")
+    assert broken == []
+
+
+def cited_keys() -> set[str]:
+    keys: set[str] = set()
+    for path in (ROOT / "book").rglob("*.md"):
+        for group in CITE_RE.findall(path.read_text(encoding="utf-8")):
+            keys.update(k.strip() for k in group.split(","))
+    return keys
+
+
+def test_every_citation_is_in_references_bib() -> None:
+    bib = set(BIBKEY_RE.findall((ROOT / "book" / "references.bib").read_text(encoding="utf-8")))
+    missing = cited_keys() - bib
+    assert not missing, f"cited but not in references.bib: {sorted(missing)}"
+
+
+def test_references_bib_has_no_duplicate_keys() -> None:
+    keys = BIBKEY_RE.findall((ROOT / "book" / "references.bib").read_text(encoding="utf-8"))
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert dupes == []
+
+
+def test_bibliography_lists_each_cited_work(built_book: BuiltBook) -> None:
+    soup = page_html(built_book, "book/bibliography")
+    entries = soup.select('[role="doc-biblioentry"], div.citation')
+    entry_ids = {e.get("id") for e in entries}
+    assert len(entry_ids) == len(cited_keys()), "the bibliography must list exactly the cited works"
+    # every citation link in the pages points at one of those entries
+    for name in toc_files():
+        for a in main_content(page_html(built_book, name)).select("a[href*='bibliography.html#']"):
+            fragment = a["href"].split("#", 1)[1]
+            assert fragment in entry_ids, f"{name}: citation {a.get_text()!r} points nowhere"
+
+
+def test_landing_page_and_glossary_exist(built_book: BuiltBook) -> None:
+    glossary = main_content(page_html(built_book, "book/glossary"))
+    assert len(glossary.select("dl.glossary dt")) >= 10, "the glossary should define the book's core terms"
+    assert (built_book.html / "index.html").is_file()
