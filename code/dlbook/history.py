@@ -1,0 +1,429 @@
+r"""A brief history of neural networks, as data with a source for every row.
+
+The lecture's history of deep learning is kept here as two small tables:
+
+* :func:`milestones` -- the dated events the lecture names, from the artificial
+  neuron of 1943 to GPT-3 in 2020, each a :class:`Milestone`;
+* :func:`model_sizes` -- the number of trainable parameters of landmark models,
+  each a :class:`ModelSize`.
+
+Every row carries ``cite``, a key of ``book/references.bib``, naming the work
+that states the date or the count. Two counts are not copied from a paper but
+computed here from the architecture: LeNet-5 by counting the parameters of
+:class:`dlbook.lenet.LeNet5`, and ResNet with :func:`resnet_parameters` from the
+layer table of :cite:t:`he2016deep`.
+
+Growth in model size is summarised by a least-squares line through
+:math:`(t_i, \log_2 n_i)`, year :math:`t_i` and parameter count :math:`n_i`:
+
+.. math::
+
+   \log_2 n \approx a + b\,t, \qquad T_2 = \frac{1}{b},
+
+where :math:`T_2` is the doubling time in years (:func:`doubling_time`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator, NullLocator
+
+from dlbook import plots
+
+#: Themes of the milestones, in the order of the timeline's legend, with their palette colour and marker.
+THEMES: dict[str, tuple[str, str]] = {
+    "neurons and learning rules": ("purple", "o"),
+    "backpropagation": ("vermillion", "s"),
+    "convolutional networks": ("blue", "D"),
+    "GPUs and benchmarks": ("green", "^"),
+    "generative and language models": ("orange", "v"),
+}
+
+
+#: Where :func:`draw_model_sizes` puts a model's name, as an offset (points) from its marker; default (8, 0).
+LABEL_OFFSETS: dict[str, tuple[float, float]] = {
+    "AlexNet": (-8, 0),
+    "VGG-16": (-8, 0),
+    "ResNet-50": (8, -3),
+    "ResNet-152": (-8, -4),
+    "Transformer (big)": (-8, 3),
+    "Transformer (base)": (8, -3),
+}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One dated event in the history of neural networks.
+
+    Attributes:
+        year: year of the event (for a period, its first year).
+        label: short description shown on the timeline.
+        cite: key in ``book/references.bib`` of the work that documents it.
+        theme: one of :data:`THEMES`, or ``"AI winter"`` for a period.
+        end_year: last year of a period; ``None`` for a single event.
+    """
+
+    year: int
+    label: str
+    cite: str
+    theme: str
+    end_year: int | None = None
+
+    @property
+    def is_period(self) -> bool:
+        """True for a span of years such as an AI winter."""
+        return self.end_year is not None
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """Size of one landmark model.
+
+    Attributes:
+        name: the model's usual name.
+        year: year of publication of the work that introduced it.
+        parameters: number of trainable parameters (a count, dimensionless).
+        cite: key in ``book/references.bib`` of the work that introduced the model.
+        family: ``"vision"`` or ``"language"``.
+        counted: True if ``parameters`` was computed by this package from the
+            architecture, False if it is the figure stated in ``cite``.
+    """
+
+    name: str
+    year: int
+    parameters: int
+    cite: str
+    family: str
+    counted: bool = False
+
+
+_MILESTONES: tuple[Milestone, ...] = (
+    Milestone(
+        1943, "McCulloch & Pitts: the artificial neuron", "mcculloch1943logical", "neurons and learning rules"
+    ),
+    Milestone(
+        1949,
+        "Hebb: cells that fire together wire together",
+        "hebb1949organization",
+        "neurons and learning rules",
+    ),
+    Milestone(1958, "Rosenblatt: the perceptron", "rosenblatt1958perceptron", "neurons and learning rules"),
+    Milestone(
+        1969, "Minsky & Papert: limits of perceptrons", "minsky1969perceptrons", "neurons and learning rules"
+    ),
+    Milestone(
+        1970, "Linnainmaa: reverse-mode differentiation", "linnainmaa1970representation", "backpropagation"
+    ),
+    Milestone(1974, "Werbos: backpropagation in neural networks", "werbos1974beyond", "backpropagation"),
+    Milestone(1980, "Fukushima: the neocognitron", "fukushima1980neocognitron", "convolutional networks"),
+    Milestone(
+        1986,
+        "Rumelhart, Hinton & Williams: learning representations",
+        "rumelhart1986learning",
+        "backpropagation",
+    ),
+    Milestone(1987, "the second AI winter", "russell2010artificial", "AI winter", end_year=1993),
+    Milestone(
+        1989,
+        "LeCun et al.: a CNN trained by backpropagation",
+        "lecun1989backpropagation",
+        "convolutional networks",
+    ),
+    Milestone(1998, "LeCun et al.: LeNet-5", "lecun1998gradient", "convolutional networks"),
+    Milestone(2004, "Oh & Jung: first neural network on a GPU", "oh2004gpu", "GPUs and benchmarks"),
+    Milestone(2006, "Chellapilla et al.: first CNN on a GPU", "chellapilla2006high", "GPUs and benchmarks"),
+    Milestone(2009, "Deng et al.: the ImageNet dataset", "deng2009imagenet", "GPUs and benchmarks"),
+    Milestone(2012, "Krizhevsky et al.: AlexNet", "krizhevsky2012imagenet", "GPUs and benchmarks"),
+    Milestone(
+        2014,
+        "Goodfellow et al.: generative adversarial nets",
+        "goodfellow2014generative",
+        "generative and language models",
+    ),
+    Milestone(2015, "He et al.: residual networks, over 100 layers", "he2016deep", "GPUs and benchmarks"),
+    Milestone(
+        2017, "Vaswani et al.: the Transformer", "vaswani2017attention", "generative and language models"
+    ),
+    Milestone(2019, "Radford et al.: GPT-2", "radford2019language", "generative and language models"),
+    Milestone(2020, "Brown et al.: GPT-3", "brown2020language", "generative and language models"),
+)
+
+
+def milestones() -> list[Milestone]:
+    """The milestones named in the lecture, sorted by year."""
+    return sorted(_MILESTONES, key=lambda m: (m.year, m.end_year or m.year))
+
+
+def ai_winters() -> list[Milestone]:
+    """The periods of the timeline (the lecture names one: 1987-1993)."""
+    return [m for m in milestones() if m.is_period]
+
+
+def resnet_parameters(
+    blocks: Sequence[int] = (3, 4, 6, 3), *, bottleneck: bool = True, classes: int = 1000
+) -> int:
+    r"""Trainable parameters of an ImageNet ResNet, from the layer table of He et al. (2016).
+
+    The network is a :math:`7\times 7` stem convolution with 64 channels, four
+    stages of residual blocks of widths 64, 128, 256 and 512, global average
+    pooling and a fully connected classifier. A *basic* block is two
+    :math:`3\times 3` convolutions; a *bottleneck* block is :math:`1\times 1`,
+    :math:`3\times 3`, :math:`1\times 1` with the output widened 4 times. Every
+    convolution has no bias and is followed by batch normalisation with 2
+    parameters per channel; the first block of a stage whose input and output
+    widths differ has a :math:`1\times 1` projection shortcut. For a convolution
+    with :math:`c_\mathrm{in}` inputs, :math:`c_\mathrm{out}` outputs and a
+    :math:`k\times k` kernel, plus its normalisation,
+
+    .. math::
+
+       n = k^2 c_\mathrm{in} c_\mathrm{out} + 2 c_\mathrm{out}.
+
+    Args:
+        blocks: number of blocks in each of the four stages, e.g. ``(3, 4, 6, 3)``
+            for ResNet-50 and ``(3, 8, 36, 3)`` for ResNet-152.
+        bottleneck: bottleneck blocks (ResNet-50 and deeper) or basic blocks
+            (ResNet-18 and 34).
+        classes: number of output classes (1000 for ImageNet).
+
+    Returns:
+        The number of trainable parameters.
+
+    Raises:
+        ValueError: if ``blocks`` does not hold four counts >= 1, or ``classes`` < 1.
+    """
+    if len(blocks) != 4 or any(int(b) < 1 for b in blocks):
+        raise ValueError(f"blocks must be 4 stage counts, each >= 1; got {tuple(blocks)}")
+    if classes < 1:
+        raise ValueError(f"classes must be >= 1; got {classes}")
+
+    def conv(k: int, c_in: int, c_out: int) -> int:
+        return k * k * c_in * c_out + 2 * c_out
+
+    expansion = 4 if bottleneck else 1
+    total = conv(7, 3, 64)
+    c_in = 64
+    for width, count in zip((64, 128, 256, 512), blocks, strict=True):
+        c_out = width * expansion
+        for i in range(int(count)):
+            if bottleneck:
+                total += conv(1, c_in, width) + conv(3, width, width) + conv(1, width, c_out)
+            else:
+                total += conv(3, c_in, width) + conv(3, width, width)
+            # The first block of stages 2-4 halves the resolution, so it needs a projection shortcut.
+            if i == 0 and (c_in != c_out or width != 64):
+                total += conv(1, c_in, c_out)
+            c_in = c_out
+    return total + c_in * classes + classes
+
+
+def lenet5_parameters() -> int:
+    """Trainable parameters of the lecture's LeNet-5, counted from :class:`dlbook.lenet.LeNet5` (61,706)."""
+    from dlbook.lenet import LeNet5, count_parameters
+
+    return count_parameters(LeNet5())
+
+
+def model_sizes() -> list[ModelSize]:
+    """Landmark models and their parameter counts, sorted by year then size.
+
+    LeNet-5 and the ResNets are counted by this package; every other count is
+    the one stated in the cited paper: AlexNet 60 million (Sec. 1 of
+    Krizhevsky et al.), VGG-16 138 million (Table 2 of Simonyan & Zisserman),
+    Transformer base 65 million and big 213 million (Table 3 of Vaswani et
+    al.), BERT-large 340 million (Sec. 3 of Devlin et al.), GPT-2 1542 million
+    (Table 2 of Radford et al.) and GPT-3 175 billion (Table 2.1 of Brown et al.).
+    """
+    rows = [
+        ModelSize("LeNet-5", 1998, lenet5_parameters(), "lecun1998gradient", "vision", counted=True),
+        ModelSize("AlexNet", 2012, 60_000_000, "krizhevsky2012imagenet", "vision"),
+        ModelSize("VGG-16", 2014, 138_000_000, "simonyan2015very", "vision"),
+        ModelSize("ResNet-50", 2015, resnet_parameters((3, 4, 6, 3)), "he2016deep", "vision", counted=True),
+        ModelSize("ResNet-152", 2015, resnet_parameters((3, 8, 36, 3)), "he2016deep", "vision", counted=True),
+        ModelSize("Transformer (base)", 2017, 65_000_000, "vaswani2017attention", "language"),
+        ModelSize("Transformer (big)", 2017, 213_000_000, "vaswani2017attention", "language"),
+        ModelSize("BERT-large", 2018, 340_000_000, "devlin2019bert", "language"),
+        ModelSize("GPT-2", 2019, 1_542_000_000, "radford2019language", "language"),
+        ModelSize("GPT-3", 2020, 175_000_000_000, "brown2020language", "language"),
+    ]
+    return sorted(rows, key=lambda m: (m.year, m.parameters))
+
+
+def model(name: str) -> ModelSize:
+    """The row of :func:`model_sizes` called ``name``.
+
+    Raises:
+        ValueError: if no model has that name.
+    """
+    rows = {m.name: m for m in model_sizes()}
+    if name not in rows:
+        raise ValueError(f"name must be one of {', '.join(rows)}; got {name!r}")
+    return rows[name]
+
+
+def doubling_time(models: Sequence[ModelSize] | None = None, *, since: int = 2012) -> float:
+    r"""Doubling time of model size in years, from a least-squares fit of :math:`\log_2 n` on year.
+
+    Args:
+        models: rows to fit; default :func:`model_sizes`.
+        since: use only models published in or after this year.
+
+    Returns:
+        :math:`T_2 = 1/b` in years, where :math:`b` is the fitted slope in
+        doublings per year.
+
+    Raises:
+        ValueError: if fewer than two models from at least two distinct years remain,
+            or the fitted size does not grow.
+    """
+    rows = [m for m in (model_sizes() if models is None else models) if m.year >= since]
+    years = np.array([m.year for m in rows], dtype=float)
+    if len(rows) < 2 or np.unique(years).size < 2:
+        raise ValueError(f"since must leave models from at least 2 distinct years; got since={since}")
+    slope, _ = np.polyfit(years, np.log2([float(m.parameters) for m in rows]), 1)
+    if slope <= 0:
+        raise ValueError(
+            f"models must grow in size over the years to have a doubling time; slope={slope:.3g}"
+        )
+    return float(1.0 / slope)
+
+
+def cite_keys() -> set[str]:
+    """Every bibliography key used by the data of this module."""
+    return {m.cite for m in milestones()} | {m.cite for m in model_sizes()}
+
+
+def format_count(n: int) -> str:
+    """A parameter count in words a reader can scan: ``61,706``, ``60 M``, ``1.54 B``, ``175 B``."""
+    if n < 0:
+        raise ValueError(f"n must be >= 0; got {n}")
+    if n < 1_000_000:
+        return f"{n:,}"
+    if n < 1_000_000_000:
+        return f"{n / 1e6:.3g} M"
+    return f"{n / 1e9:.3g} B"
+
+
+def draw_timeline(ax: Axes, items: Sequence[Milestone] | None = None) -> None:
+    """Draw the milestones as a timeline: one row per event, year on the x axis.
+
+    Events are markers coloured and shaped by theme (:data:`THEMES`); periods
+    such as the AI winter are shaded bands across all rows.
+
+    Args:
+        ax: axes to draw on (e.g. from ``plots.figure(height=6.5)``).
+        items: milestones to draw; default :func:`milestones`.
+    """
+    items = milestones() if items is None else list(items)
+    events = [m for m in items if not m.is_period]
+    first = min(m.year for m in items)
+    last = max(m.end_year or m.year for m in items)
+    for m in items:
+        if m.is_period:
+            ax.axvspan(m.year, m.end_year, color=plots.GRID, alpha=0.7, lw=0, zorder=0)
+            ax.text(
+                (m.year + m.end_year) / 2,
+                -1.1,
+                f"{m.label} ({m.year}–{m.end_year})",
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                color=plots.INK,
+            )
+    seen: set[str] = set()
+    middle = (first + last) / 2 - 7  # labels of later events go left, where the early rows leave room
+    for row, m in enumerate(events):
+        colour, marker = THEMES[m.theme]
+        ax.plot(
+            [m.year],
+            [row],
+            marker=marker,
+            linestyle="none",
+            markersize=7,
+            color=plots.color(colour),
+            label=None if m.theme in seen else m.theme,
+            zorder=3,
+        )
+        seen.add(m.theme)
+        right = m.year < middle
+        ax.annotate(
+            f"{m.year}  {m.label}" if right else f"{m.label}  {m.year}",
+            (m.year, row),
+            xytext=(7 if right else -7, 0),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            va="center",
+            fontsize=8.5,
+        )
+    ax.set_ylim(len(events) - 0.4, -1.8)
+    ax.set_xlim(first - 4, last + 3)
+    ax.yaxis.set_major_locator(NullLocator())
+    ax.spines["left"].set_visible(False)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("year")
+    ax.figure.legend(loc="outside lower center", ncols=3, fontsize=8.5)
+
+
+def draw_model_sizes(
+    ax: Axes, models: Sequence[ModelSize] | None = None, *, trend_since: int | None = 2012
+) -> None:
+    """Draw parameter count (log scale) against year, one labelled marker per model.
+
+    Vision models are blue circles and language models vermillion squares;
+    counted rows (see :class:`ModelSize`) are drawn hollow; names are placed by
+    :data:`LABEL_OFFSETS`.
+
+    Args:
+        ax: axes to draw on.
+        models: rows to draw; default :func:`model_sizes`.
+    """
+    models = model_sizes() if models is None else list(models)
+    styles = {"vision": ("blue", "o"), "language": ("vermillion", "s")}
+    for m in models:
+        colour, marker = styles[m.family]
+        c = plots.color(colour)
+        ax.plot(
+            [m.year],
+            [m.parameters],
+            marker=marker,
+            linestyle="none",
+            markersize=7,
+            color=c,
+            markerfacecolor=plots.FACE if m.counted else c,
+            markeredgewidth=1.6,
+            zorder=3,
+        )
+        dx, dy = LABEL_OFFSETS.get(m.name, (8, 0))
+        ax.annotate(
+            m.name,
+            (m.year, m.parameters),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
+            va="center" if dy == 0 else ("bottom" if dy > 0 else "top"),
+            fontsize=8.5,
+        )
+    for family, (colour, marker) in styles.items():
+        ax.plot([], [], marker=marker, linestyle="none", color=plots.color(colour), label=f"{family} models")
+    ax.plot(
+        [],
+        [],
+        marker="o",
+        linestyle="none",
+        color=plots.INK,
+        markerfacecolor=plots.FACE,
+        label="counted here",
+    )
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(FixedLocator([1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12]))
+    ax.set_ylim(1e4, 1e12)
+    lo = min(m.year for m in models)
+    hi = max(m.year for m in models)
+    ax.set_xlim(lo - 2, hi + 3)
+    ax.set_xlabel("year")
+    ax.set_ylabel("trainable parameters")
+    ax.legend(loc="upper left")
