@@ -23,7 +23,6 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-
 from dlbook.autodiff import MLP, Tensor, cross_entropy  # noqa: E402
 
 SIZES = (784, 256, 256, 10)

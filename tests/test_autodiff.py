@@ -7,9 +7,6 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from dlbook.autodiff import (
     MLP,
     SGD,
@@ -25,6 +22,8 @@ from dlbook.autodiff import (
     train,
     xor_data,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # --- the lecture's graph ------------------------------------------------------------------------------------
 
@@ -276,7 +275,9 @@ def test_mlp_cross_entropy_matches_torch(activation: str) -> None:
     loss.backward()
 
     params = torch_copy(model)
-    loss_t = torch.nn.functional.cross_entropy(torch_forward(params, torch.tensor(x), activation), torch.tensor(y))
+    loss_t = torch.nn.functional.cross_entropy(
+        torch_forward(params, torch.tensor(x), activation), torch.tensor(y)
+    )
     loss_t.backward()
     assert abs(float(loss.data) - loss_t.item()) <= 1e-10
     for p, t in zip(model.parameters(), params, strict=True):
@@ -291,7 +292,11 @@ def test_tensor_ops_match_torch() -> None:
     at, bt = (torch.tensor(v, requires_grad=True) for v in (a_np, b_np))
     out = ((a.log() * b - a.exp() + 2.0 - b).tanh() + (1.0 - a).relu() * 3.0).log_softmax(axis=0).mean(axis=1)
     out = (out * out).sum()
-    ref = ((at.log() * bt - at.exp() + 2.0 - bt).tanh() + (1.0 - at).relu() * 3.0).log_softmax(dim=0).mean(dim=1)
+    ref = (
+        ((at.log() * bt - at.exp() + 2.0 - bt).tanh() + (1.0 - at).relu() * 3.0)
+        .log_softmax(dim=0)
+        .mean(dim=1)
+    )
     ref = (ref * ref).sum()
     out.backward()
     ref.backward()

@@ -1,0 +1,69 @@
+"""Tests of dlbook.recurrent: the delayed-recall task and an Elman network trained through time."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from dlbook.recurrent import (
+    CHANCE_LOSS,
+    ElmanRNN,
+    delayed_recall,
+    recall_accuracy,
+    recall_loss,
+    train_recall,
+)
+
+
+def test_targets_are_the_delayed_inputs() -> None:
+    x, y = delayed_recall(5, 12, 3, torch.Generator().manual_seed(0))
+    assert x.shape == (5, 12, 1) and y.shape == (5, 9)
+    assert y.dtype == torch.int64
+    torch.testing.assert_close(y, x[:, :9, 0].long())
+    x2, _ = delayed_recall(5, 12, 3, torch.Generator().manual_seed(0))
+    torch.testing.assert_close(x, x2)
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="length > delay"):
+        delayed_recall(2, 3, 3, torch.Generator())
+    with pytest.raises(ValueError, match="hidden"):
+        ElmanRNN(0)
+    with pytest.raises(ValueError, match=r"\(batch, length, 1\)"):
+        ElmanRNN(4)(torch.zeros(2, 5))
+
+
+def test_untrained_network_is_at_chance() -> None:
+    assert CHANCE_LOSS == pytest.approx(math.log(2))
+    torch.manual_seed(0)
+    x, y = delayed_recall(256, 20, 4, torch.Generator().manual_seed(1))
+    assert recall_loss(ElmanRNN(8), x, y).item() == pytest.approx(CHANCE_LOSS, abs=0.05)
+
+
+def test_gradient_reaches_the_recurrent_weights_through_time() -> None:
+    torch.manual_seed(0)
+    model = ElmanRNN(6)
+    x, y = delayed_recall(4, 10, 3, torch.Generator().manual_seed(2))
+    recall_loss(model, x, y).backward()
+    assert model.cell.weight_hh.grad.abs().sum() > 0
+    # the first input influences later outputs only through the recurrent weights
+    x = x.clone().requires_grad_(True)
+    model(x)[:, -1].sum().backward()
+    assert x.grad[:, 0].abs().sum() > 0
+
+
+def test_delayed_recall_is_learned() -> None:
+    model, losses = train_recall(delay=5, steps=250, seed=0)
+    assert losses[0] > 0.6
+    assert losses[-1] < 0.05
+    x, y = delayed_recall(256, 30, 5, torch.Generator().manual_seed(123))
+    assert recall_accuracy(model, x, y) > 0.99
+
+
+def test_memoryless_network_stays_at_chance() -> None:
+    model, _ = train_recall(delay=5, steps=60, seed=0)
+    with torch.no_grad():
+        model.cell.weight_hh.zero_()  # cut the loop: the state forgets everything at each step
+    x, y = delayed_recall(512, 30, 5, torch.Generator().manual_seed(7))
+    assert 0.4 < recall_accuracy(model, x, y) < 0.6
