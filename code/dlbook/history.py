@@ -85,7 +85,7 @@ class ModelSize:
 
     Attributes:
         name: the model's usual name.
-        year: year of publication of the work that introduced it.
+        year: year the model was first made public (as a preprint or a paper).
         parameters: number of trainable parameters (a count, dimensionless).
         cite: key in ``book/references.bib`` of the work that introduced the model.
         family: ``"vision"`` or ``"language"``.
