@@ -19,6 +19,8 @@ from dlbook.autodiff import (
     encoder_data,
     gradient_forward,
     gradient_reverse,
+    torch_gradient_forward,
+    torch_gradient_reverse,
     train,
     xor_data,
 )
@@ -393,3 +395,19 @@ def test_encoder_learns_a_code() -> None:
     assert code.shape == (8, 3)
     assert np.abs(code - 0.5).min() > 0.25  # every hidden unit clearly on or off
     assert len({tuple(row) for row in (code > 0.5).astype(int)}) == 8  # eight distinct 3-bit codes
+
+
+def test_torch_modes_agree_with_ours() -> None:
+    def f(x):
+        h = 0.0
+        for i in range(len(x)):
+            h = (h + x[i] * x[(i + 1) % len(x)]).tanh() + (x[i] * x[i] + 1).log()
+        return h
+
+    point = [0.3, -0.7, 1.1, 0.4]
+    value, grad = gradient_reverse(f, point)
+    for other in (gradient_forward, torch_gradient_forward, torch_gradient_reverse):
+        v, g = other(f, point)
+        assert close(v, value)
+        assert all(close(a, b) for a, b in zip(g, grad, strict=True))
+    assert grad != [0.0] * 4

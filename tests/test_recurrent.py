@@ -12,6 +12,7 @@ from dlbook.recurrent import (
     delayed_recall,
     recall_accuracy,
     recall_loss,
+    sensitivity_through_time,
     train_recall,
 )
 
@@ -59,6 +60,16 @@ def test_delayed_recall_is_learned() -> None:
     assert losses[-1] < 0.05
     x, y = delayed_recall(256, 30, 5, torch.Generator().manual_seed(123))
     assert recall_accuracy(model, x, y) > 0.99
+    # the trained network attends to the input five steps back more than to any other
+    assert int(sensitivity_through_time(model, x).argmax()) == 5
+
+
+def test_untrained_sensitivity_vanishes_with_lag() -> None:
+    torch.manual_seed(0)
+    x, _ = delayed_recall(128, 30, 5, torch.Generator().manual_seed(3))
+    s = sensitivity_through_time(ElmanRNN(16), x)
+    assert s.shape == (30,)
+    assert s[12:].max() < 1e-2 * s[:2].max()
 
 
 def test_memoryless_network_stays_at_chance() -> None:

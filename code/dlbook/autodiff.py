@@ -311,6 +311,11 @@ def count_operations(output: Value) -> int:
     return sum(1 for node in _topological_order(output) if node._prev)
 
 
+def _is_constant(node: GraphNode) -> bool:
+    """A leaf made from a plain number (labelled by its own value)."""
+    return not node.op and node.label == f"{node.data:g}"
+
+
 def draw_graph(output: Value, *, width: float = 6.4, height: float = 3.4) -> Any:
     r"""Draw the graph behind ``output`` with each node's value and gradient.
 
@@ -332,6 +337,8 @@ def draw_graph(output: Value, *, width: float = 6.4, height: float = 3.4) -> Any
     columns: dict[int, list[int]] = {}
     for i, d in enumerate(depth):
         columns.setdefault(d, []).append(i)
+    for members in columns.values():  # named nodes top down by name, constants at the bottom
+        members.sort(key=lambda i: (_is_constant(nodes[i]), nodes[i].label))
     pos: dict[int, tuple[float, float]] = {}
     for d, members in columns.items():
         for k, i in enumerate(members):
@@ -353,8 +360,7 @@ def draw_graph(output: Value, *, width: float = 6.4, height: float = 3.4) -> Any
         ax.add_patch(arrow)
     for i, node in enumerate(nodes):
         x, y = pos[i]
-        constant = not node.op and node.label == f"{node.data:g}"
-        if constant:
+        if _is_constant(node):
             ax.text(x, y, node.label, ha="center", va="center", color="#5a6169", fontsize=10)
             continue
         name = node.label or node.op
@@ -956,3 +962,44 @@ def encoder_data(n: int = 8) -> tuple[np.ndarray, np.ndarray]:
     if n < 2:
         raise ValueError(f"encoder_data: n must be >= 2; got {n}")
     return np.eye(n, dtype=np.float32), np.arange(n)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The same two modes in PyTorch, for comparison
+# ---------------------------------------------------------------------------------------------------------
+
+
+def torch_gradient_forward(f: Callable[[list[Any]], Any], x: Sequence[float]) -> tuple[float, list[float]]:
+    """Value and gradient of ``f`` by PyTorch's forward mode (``forward_ad``), one sweep per input.
+
+    ``f`` takes a list of 0-d float64 tensors and returns a 0-d tensor. PyTorch loads its
+    forward-mode rules on first use through the deprecated ``torch.jit.script``; the
+    ``FutureWarning`` that this raises inside PyTorch is silenced here.
+    """
+    import warnings
+
+    import torch
+    import torch.autograd.forward_ad as fwad
+
+    point = torch.tensor(list(x), dtype=torch.float64)
+    grad = []
+    value = math.nan
+    for i in range(len(x)):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*torch.jit.script.*", category=FutureWarning)
+            with fwad.dual_level():
+                dual = fwad.make_dual(point, torch.nn.functional.one_hot(torch.tensor(i), len(x)).double())
+                out = fwad.unpack_dual(f(list(dual.unbind())))
+        value = out.primal.item()
+        grad.append(out.tangent.item())
+    return value, grad
+
+
+def torch_gradient_reverse(f: Callable[[list[Any]], Any], x: Sequence[float]) -> tuple[float, list[float]]:
+    """Value and gradient of ``f`` by ``torch.autograd`` (reverse mode), one sweep for all inputs."""
+    import torch
+
+    point = torch.tensor(list(x), dtype=torch.float64, requires_grad=True)
+    out = f(list(point.unbind()))
+    (grad,) = torch.autograd.grad(out, point)
+    return out.item(), grad.tolist()

@@ -144,3 +144,27 @@ def train_recall(
     finally:
         torch.set_num_threads(threads)
     return model, losses
+
+
+def sensitivity_through_time(model: ElmanRNN, x: torch.Tensor) -> torch.Tensor:
+    r"""How strongly the last output depends on each earlier input, :math:`|\partial z_T / \partial x_t|`.
+
+    The gradient of the difference of the two logits at the last step :math:`T` with
+    respect to every input :math:`x_t`, averaged in absolute value over the batch.
+    By the chain rule it is a product of :math:`T - t` Jacobians
+    :math:`\partial h_{s+1}/\partial h_s = \mathrm{diag}(1 - h_{s+1}^2)\,W_{hh}`, so it
+    shrinks (or grows) roughly geometrically with the lag :math:`T - t`
+    :cite:p:`hochreiter1991untersuchungen,bengio1994learning`.
+
+    Args:
+        model: a two-class :class:`ElmanRNN`.
+        x: inputs of shape ``(batch, length, 1)``.
+
+    Returns:
+        Shape ``(length,)``: entry ``k`` is the sensitivity to the input ``k`` steps before the last one
+        (``k = 0`` is the last input itself).
+    """
+    x = x.detach().clone().requires_grad_(True)
+    logits = model(x)[:, -1]
+    (logits[:, 1] - logits[:, 0]).sum().backward()
+    return x.grad.abs().mean(dim=(0, 2)).flip(0)
