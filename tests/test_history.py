@@ -24,6 +24,15 @@ def test_every_cite_key_is_in_the_bibliography():
     assert not missing, f"keys used by dlbook.history but absent from references.bib: {sorted(missing)}"
 
 
+def test_every_cite_key_is_cited_on_the_history_page():
+    # The figures draw on these works, so the page must cite them and the bibliography must list them.
+    page = (BIB.parent / "history" / "index.md").read_text(encoding="utf-8")
+    groups = re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", page)
+    cited = {key.strip() for group in groups for key in group.split(",")}
+    missing = history.cite_keys() - cited
+    assert not missing, f"book/history/index.md does not cite {sorted(missing)}"
+
+
 def test_milestones_cover_the_lecture_and_are_sorted():
     rows = history.milestones()
     years = [m.year for m in rows]
