@@ -125,3 +125,14 @@ def test_spike_times_are_exact_for_constant_current():
     assert res.spike_times[0] == pytest.approx(first, abs=1e-12)
     isi = 1 / float(neurons.lif_rate(current))
     np.testing.assert_allclose(np.diff(res.spike_times), isi, atol=1e-12)
+
+
+def test_epsp_scales_with_weight_and_stays_subthreshold():
+    small, large = neurons.epsp(1.0), neurons.epsp(2.0)
+    assert small.spike_times.size == 0 and large.spike_times.size == 0
+    peak = small.u.max() - neurons.U_REST
+    assert peak > 1e-4
+    assert large.u.max() - neurons.U_REST == pytest.approx(2 * peak, rel=1e-9)
+    np.testing.assert_array_equal(neurons.epsp(0.0).u, neurons.U_REST)
+    with pytest.raises(ValueError, match="weight"):
+        neurons.epsp(-1.0)

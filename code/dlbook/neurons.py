@@ -265,3 +265,40 @@ def find_threshold_units(
     outputs = (inputs @ candidates[:, :n].T >= candidates[:, n]).astype(int)  # (m, k^(n+1))
     match = np.all(outputs == targets[:, None], axis=0)
     return [(tuple(c[:n].tolist()), float(c[n])) for c in candidates[match]]
+
+
+def epsp(
+    weight: float,
+    *,
+    i_peak: float = 1e-9,
+    tau_s: float = 2e-3,
+    duration: float = 0.05,
+    dt: float = 1e-4,
+    tau_m: float = TAU_M,
+    r_m: float = R_M,
+    u_rest: float = U_REST,
+) -> LIFResult:
+    r"""Excitatory postsynaptic potential: the LIF membrane's answer to one input spike at :math:`t = 0`.
+
+    The synapse injects :math:`I(t) = w\, I_\text{peak}\, e^{-t/\tau_s}`, sampled at the start of each step,
+    into a LIF neuron at rest (threshold and reset far away, so it stays subthreshold for
+    the weights used in the book). The peak of :math:`u - u_\text{rest}` grows in proportion to the weight.
+
+    Args:
+        weight: synaptic weight :math:`w` (dimensionless), >= 0.
+        i_peak: current (A) injected at :math:`t = 0` by a synapse of weight 1.
+        tau_s: decay time of the synaptic current (s), > 0.
+        duration, dt, tau_m, r_m, u_rest: as in :func:`simulate_lif`.
+
+    Returns:
+        The :class:`LIFResult` of the response (no spikes).
+    """
+    if not weight >= 0:
+        raise ValueError(f"weight must be >= 0; got {weight}")
+    if not tau_s > 0:
+        raise ValueError(f"tau_s must be > 0 s; got {tau_s}")
+    n_steps = round(duration / dt)
+    current = weight * i_peak * np.exp(-np.arange(n_steps) * dt / tau_s)
+    return simulate_lif(
+        current, duration=duration, dt=dt, tau_m=tau_m, r_m=r_m, u_rest=u_rest, u_reset=u_rest, theta=0.0
+    )

@@ -3,15 +3,17 @@ synaptic competition of Song, Miller & Abbott (2000).
 
 **Rate-based rules.** A linear neuron with weights :math:`\mathbf{w}\in\mathbb{R}^n` answers an input
 :math:`\mathbf{x}` with :math:`y = \mathbf{w}\cdot\mathbf{x}`. After each sample the weights change by
+Hebb's rule :cite:p:`hebb1949organization`, Oja's rule :cite:p:`oja1982simplified` or the BCM rule
+:cite:p:`bienenstock1982theory`:
 
 .. math::
 
-   \text{Hebb } :cite:p:`hebb1949organization`:\quad \Delta\mathbf{w} = \eta\, y\, \mathbf{x}, \qquad
-   \text{Oja } :cite:p:`oja1982simplified`:\quad \Delta\mathbf{w} = \eta\, y\, (\mathbf{x} - y\,\mathbf{w}),
+   \text{Hebb:}\quad \Delta\mathbf{w} = \eta\, y\, \mathbf{x}, \qquad
+   \text{Oja:}\quad \Delta\mathbf{w} = \eta\, y\, (\mathbf{x} - y\,\mathbf{w}),
 
 .. math::
 
-   \text{BCM } :cite:p:`bienenstock1982theory`:\quad
+   \text{BCM:}\quad
    \Delta\mathbf{w} = \eta\, \mathbf{x}\, y\, (y - \theta_M), \qquad
    \Delta\theta_M = (y^2 - \theta_M) / \tau_\theta .
 
