@@ -66,7 +66,7 @@ def mcculloch_pitts(x: ArrayLike, w: ArrayLike, theta: float) -> np.ndarray:
         theta: threshold.
 
     Returns:
-        Integer array of 0s and 1s: shape ``()`` for one input, ``(m,)`` for a batch.
+        Integer array of 0s and 1s, shape ``()`` for one input and ``(m,)`` for a batch.
 
     Raises:
         ValueError: if ``w`` is not a vector or ``x`` does not have ``n`` columns.

@@ -34,7 +34,7 @@ presynaptic spike at :math:`t_\text{pre}` and a postsynaptic spike at :math:`t_\
    0 & \Delta t = 0.
    \end{cases}
 
-:data:`SONG2000` holds the parameters of :cite:t:`song2000competitive` (the defaults of
+:data:`SONG2000` holds the window of the :cite:t:`song2000competitive` model (the defaults of
 :func:`stdp_window`; :math:`A_\pm` in units of the maximal weight); :data:`BI_POO1998` the exponential
 fit to the hippocampal data of :cite:t:`bi1998synaptic` reported by :cite:t:`bi2001synaptic`
 (:math:`A_\pm` as the fractional change of the EPSC after 60 pairings at 1 Hz).
@@ -75,10 +75,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-#: STDP window of :cite:t:`song2000competitive`: amplitudes in units of the maximal weight, times in s.
+#: STDP window of the model of :cite:t:`song2000competitive` (equal time constants of 20 ms, depression
+#: 5 % stronger than potentiation), with the amplitudes of the Brian 2 reproduction
+#: :cite:p:`stimberg2019brian` in units of the maximal weight; times in s.
 SONG2000: dict[str, float] = {"a_plus": 0.01, "a_minus": 0.0105, "tau_plus": 20e-3, "tau_minus": 20e-3}
-#: Exponential fit to :cite:t:`bi1998synaptic` as reported by :cite:t:`bi2001synaptic`: fractional change
-#: after 60 pairings at 1 Hz, times in s. Use as ``stdp_window(dt, **BI_POO1998)``.
+#: Exponential fit to the data of :cite:t:`bi1998synaptic` reported by :cite:t:`bi2001synaptic`, with
+#: amplitudes as the fractional change after 60 pairings at 1 Hz and times in s.
+#: Use as ``stdp_window(dt, **BI_POO1998)``.
 BI_POO1998: dict[str, float] = {"a_plus": 0.777, "a_minus": 0.273, "tau_plus": 16.8e-3, "tau_minus": 33.7e-3}
 
 Rng = int | np.random.Generator | None
@@ -418,8 +421,8 @@ def pairing_protocol(
 class CompetitionParams:
     r"""Parameters of :func:`simulate_competition` (SI units; conductances relative to the leak).
 
-    Defaults follow :cite:t:`song2000competitive` as reproduced in the Brian 2 STDP example
-    (excitatory inputs only).
+    Defaults are those of the STDP example of the Brian 2 simulator :cite:p:`stimberg2019brian`, which
+    reproduces :cite:t:`song2000competitive` with excitatory inputs only.
 
     Attributes:
         n_inputs: number of excitatory Poisson inputs :math:`N`.
