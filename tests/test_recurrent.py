@@ -10,6 +10,7 @@ from dlbook.recurrent import (
     CHANCE_LOSS,
     ElmanRNN,
     delayed_recall,
+    one_thread,
     recall_accuracy,
     recall_loss,
     sensitivity_through_time,
@@ -78,3 +79,10 @@ def test_memoryless_network_stays_at_chance() -> None:
         model.cell.weight_hh.zero_()  # cut the loop: the state forgets everything at each step
     x, y = delayed_recall(512, 30, 5, torch.Generator().manual_seed(7))
     assert 0.4 < recall_accuracy(model, x, y) < 0.6
+
+
+def test_one_thread_restores_the_thread_count() -> None:
+    before = torch.get_num_threads()
+    with one_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before

@@ -45,8 +45,6 @@ from typing import Any
 
 import numpy as np
 
-Number = int | float
-
 
 def _topological_order(root: Any) -> list[Any]:
     """Nodes reachable from ``root`` (through ``_prev``), every node after its operands.
@@ -103,7 +101,7 @@ class Value:
 
     __slots__ = ("_backward", "_op", "_prev", "data", "grad", "label")
 
-    def __init__(self, data: Number, label: str = "", _prev: tuple[Value, ...] = (), _op: str = "") -> None:
+    def __init__(self, data: float, label: str = "", _prev: tuple[Value, ...] = (), _op: str = "") -> None:
         _check_number("Value", data)
         self.data = float(data)
         self.grad = 0.0
@@ -117,7 +115,7 @@ class Value:
         return f"Value({name}{self.data:.6g}, grad={self.grad:.6g})"
 
     @staticmethod
-    def _lift(op: str, other: Value | Number) -> Value:
+    def _lift(op: str, other: Value | float) -> Value:
         """``other`` as a node; a plain number becomes a constant leaf labelled by its value."""
         if isinstance(other, Value):
             return other
@@ -126,7 +124,7 @@ class Value:
 
     # --- the elementary operations; each returns its result with a _backward closure -------------------
 
-    def __add__(self, other: Value | Number) -> Value:
+    def __add__(self, other: Value | float) -> Value:
         r""":math:`u = v + w`, so :math:`\bar v \mathrel{+}= \bar u`, :math:`\bar w \mathrel{+}= \bar u`."""
         other = self._lift("+", other)
         out = Value(self.data + other.data, _prev=(self, other), _op="+")
@@ -138,7 +136,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __mul__(self, other: Value | Number) -> Value:
+    def __mul__(self, other: Value | float) -> Value:
         r""":math:`u = v w`, so :math:`\bar v \mathrel{+}= w\bar u`, :math:`\bar w \mathrel{+}= v\bar u`."""
         other = self._lift("*", other)
         out = Value(self.data * other.data, _prev=(self, other), _op="*")
@@ -150,7 +148,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, exponent: Number) -> Value:
+    def __pow__(self, exponent: float) -> Value:
         r""":math:`u = v^k` for a constant :math:`k`, so :math:`\bar v \mathrel{+}= k v^{k-1}\,\bar u`.
 
         Raises:
@@ -173,7 +171,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __rpow__(self, base: Number) -> Value:
+    def __rpow__(self, base: float) -> Value:
         r""":math:`u = c^v` for a constant :math:`c > 0`, written as :math:`e^{v \ln c}`."""
         _check_number("number ** Value", base)
         if base <= 0:
@@ -238,25 +236,25 @@ class Value:
     def __neg__(self) -> Value:
         return self * -1.0
 
-    def __sub__(self, other: Value | Number) -> Value:
+    def __sub__(self, other: Value | float) -> Value:
         return self + (-self._lift("-", other))
 
-    def __truediv__(self, other: Value | Number) -> Value:
+    def __truediv__(self, other: Value | float) -> Value:
         other = self._lift("/", other)
         if other.data == 0:
             raise ZeroDivisionError("Value / Value: the divisor is 0")
         return self * other**-1
 
-    def __radd__(self, other: Number) -> Value:
+    def __radd__(self, other: float) -> Value:
         return self + other
 
-    def __rmul__(self, other: Number) -> Value:
+    def __rmul__(self, other: float) -> Value:
         return self * other
 
-    def __rsub__(self, other: Number) -> Value:
+    def __rsub__(self, other: float) -> Value:
         return self._lift("-", other) + (-self)
 
-    def __rtruediv__(self, other: Number) -> Value:
+    def __rtruediv__(self, other: float) -> Value:
         return self._lift("/", other) / self
 
     # --- the reverse sweep ---------------------------------------------------------------------------------
@@ -394,7 +392,7 @@ class Dual:
 
     __slots__ = ("tangent", "value")
 
-    def __init__(self, value: Number, tangent: Number = 0.0) -> None:
+    def __init__(self, value: float, tangent: float = 0.0) -> None:
         _check_number("Dual", value)
         _check_number("Dual", tangent)
         self.value = float(value)
@@ -404,23 +402,23 @@ class Dual:
         return f"Dual({self.value:.6g}, tangent={self.tangent:.6g})"
 
     @staticmethod
-    def _lift(op: str, other: Dual | Number) -> Dual:
+    def _lift(op: str, other: Dual | float) -> Dual:
         if isinstance(other, Dual):
             return other
         _check_number(f"Dual {op}", other)
         return Dual(other)
 
-    def __add__(self, other: Dual | Number) -> Dual:
+    def __add__(self, other: Dual | float) -> Dual:
         r""":math:`(a + b\varepsilon) + (c + d\varepsilon) = (a + c) + (b + d)\varepsilon`."""
         other = self._lift("+", other)
         return Dual(self.value + other.value, self.tangent + other.tangent)
 
-    def __mul__(self, other: Dual | Number) -> Dual:
+    def __mul__(self, other: Dual | float) -> Dual:
         r""":math:`(a + b\varepsilon)(c + d\varepsilon) = ac + (ad + bc)\varepsilon`."""
         other = self._lift("*", other)
         return Dual(self.value * other.value, self.value * other.tangent + self.tangent * other.value)
 
-    def __pow__(self, exponent: Number) -> Dual:
+    def __pow__(self, exponent: float) -> Dual:
         r""":math:`(a + b\varepsilon)^k = a^k + k a^{k-1} b\,\varepsilon` for a constant :math:`k`."""
         if isinstance(exponent, Dual):
             raise TypeError("Dual ** Dual: the exponent must be a constant number; write (w * v.log()).exp()")
@@ -430,7 +428,7 @@ class Dual:
             raise ValueError(f"Dual ** {k:g}: undefined for base {self.value:g}")
         return Dual(self.value**k, k * self.value ** (k - 1) * self.tangent)
 
-    def __rpow__(self, base: Number) -> Dual:
+    def __rpow__(self, base: float) -> Dual:
         _check_number("number ** Dual", base)
         if base <= 0:
             raise ValueError(f"number ** Dual: the base must be > 0; got {base}")
@@ -459,25 +457,25 @@ class Dual:
     def __neg__(self) -> Dual:
         return self * -1.0
 
-    def __sub__(self, other: Dual | Number) -> Dual:
+    def __sub__(self, other: Dual | float) -> Dual:
         return self + (-self._lift("-", other))
 
-    def __truediv__(self, other: Dual | Number) -> Dual:
+    def __truediv__(self, other: Dual | float) -> Dual:
         other = self._lift("/", other)
         if other.value == 0:
             raise ZeroDivisionError("Dual / Dual: the divisor is 0")
         return self * other**-1
 
-    def __radd__(self, other: Number) -> Dual:
+    def __radd__(self, other: float) -> Dual:
         return self + other
 
-    def __rmul__(self, other: Number) -> Dual:
+    def __rmul__(self, other: float) -> Dual:
         return self * other
 
-    def __rsub__(self, other: Number) -> Dual:
+    def __rsub__(self, other: float) -> Dual:
         return self._lift("-", other) + (-self)
 
-    def __rtruediv__(self, other: Number) -> Dual:
+    def __rtruediv__(self, other: float) -> Dual:
         return self._lift("/", other) / self
 
 
@@ -577,7 +575,7 @@ class Tensor:
         else:
             self.grad += grad
 
-    def _lift(self, op: str, other: Tensor | Number | np.ndarray) -> Tensor:
+    def _lift(self, op: str, other: Tensor | float | np.ndarray) -> Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, np.ndarray):
@@ -599,7 +597,7 @@ class Tensor:
 
     # --- elementwise operations with broadcasting ----------------------------------------------------------
 
-    def __add__(self, other: Tensor | Number | np.ndarray) -> Tensor:
+    def __add__(self, other: Tensor | float | np.ndarray) -> Tensor:
         r""":math:`u = v + w`; :math:`\bar v \mathrel{+}= \bar u` and :math:`\bar w \mathrel{+}= \bar u`,
         each summed back to its operand's shape."""
         other = self._lift("+", other)
@@ -617,7 +615,7 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def __mul__(self, other: Tensor | Number | np.ndarray) -> Tensor:
+    def __mul__(self, other: Tensor | float | np.ndarray) -> Tensor:
         r""":math:`u = v \odot w`; :math:`\bar v \mathrel{+}= w \odot \bar u`,
         :math:`\bar w \mathrel{+}= v \odot \bar u`, each summed back to its operand's shape."""
         other = self._lift("*", other)
@@ -638,16 +636,16 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return self * -1.0
 
-    def __sub__(self, other: Tensor | Number | np.ndarray) -> Tensor:
+    def __sub__(self, other: Tensor | float | np.ndarray) -> Tensor:
         return self + (-self._lift("-", other))
 
-    def __radd__(self, other: Number | np.ndarray) -> Tensor:
+    def __radd__(self, other: float | np.ndarray) -> Tensor:
         return self + other
 
-    def __rmul__(self, other: Number | np.ndarray) -> Tensor:
+    def __rmul__(self, other: float | np.ndarray) -> Tensor:
         return self * other
 
-    def __rsub__(self, other: Number | np.ndarray) -> Tensor:
+    def __rsub__(self, other: float | np.ndarray) -> Tensor:
         return self._lift("-", other) + (-self)
 
     def _unary(self, data: np.ndarray, op: str, local: Callable[[np.ndarray], np.ndarray]) -> Tensor:

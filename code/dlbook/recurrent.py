@@ -31,12 +31,26 @@ guessing: a cross-entropy of :math:`\ln 2 \approx 0.693` nats per step.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 from torch import nn
 
-#: Cross-entropy (nats) of a fair guess between two classes: the best a memoryless model can do.
+#: The best cross-entropy a memoryless model can reach on delayed recall, ln 2 nats per step.
 CHANCE_LOSS = math.log(2.0)
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run PyTorch on one thread inside the block: the tensors here are so small that more threads
+    cost more in synchronisation than they save."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def delayed_recall(
@@ -88,11 +102,11 @@ class ElmanRNN(nn.Module):
                 f"ElmanRNN: x must have shape (batch, length, {self.cell.input_size}); got {tuple(x.shape)}"
             )
         h = x.new_zeros(x.shape[0], self.cell.hidden_size)
-        outputs = []
-        for t in range(x.shape[1]):
+        states = []
+        for t in range(x.shape[1]):  # the unrolled loop: one copy of the cell per time step
             h = self.cell(x[:, t], h)
-            outputs.append(self.readout(h))
-        return torch.stack(outputs, dim=1)
+            states.append(h)
+        return self.readout(torch.stack(states, dim=1))  # z_t for every t at once
 
 
 def recall_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -131,9 +145,7 @@ def train_recall(
     generator = torch.Generator().manual_seed(seed)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     losses = []
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the tensors are tiny: extra threads cost more than they save
-    try:
+    with one_thread():
         for _ in range(steps):
             x, y = delayed_recall(batch, length, delay, generator)
             loss = recall_loss(model, x, y)
@@ -141,8 +153,6 @@ def train_recall(
             loss.backward()  # backpropagation through time over the unrolled loop
             optimiser.step()
             losses.append(loss.item())
-    finally:
-        torch.set_num_threads(threads)
     return model, losses
 
 
@@ -165,6 +175,7 @@ def sensitivity_through_time(model: ElmanRNN, x: torch.Tensor) -> torch.Tensor:
         (``k = 0`` is the last input itself).
     """
     x = x.detach().clone().requires_grad_(True)
-    logits = model(x)[:, -1]
-    (logits[:, 1] - logits[:, 0]).sum().backward()
+    with one_thread():
+        logits = model(x)[:, -1]
+        (logits[:, 1] - logits[:, 0]).sum().backward()
     return x.grad.abs().mean(dim=(0, 2)).flip(0)
