@@ -52,9 +52,9 @@ def test_backpropagation_page_numbers_come_from_the_engine(built_book: BuiltBook
         "d: value 2, de/dd = 3",
     ):
         assert line in text
-    assert "that is 5, as the engine found" in text
+    assert re.search(r"that is 5\s?, as the engine found", text)
     # n = 256 inputs: n forward sweeps against 2 reverse sweeps over the same graph
-    assert "At n = 256 the forward mode performs 196,608 operations" in text
+    assert "256 the forward mode performs 196,608 operations" in text
     assert "a factor of 128" in text
     assert "torch forward_ad: e = 6, (de/da, de/db) = (2, 5)" in text
     for key in ("Linnainmaa", "Werbos", "Griewank"):
