@@ -21,6 +21,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+#: Shape of one input image: one channel of 28×28 pixels.
+INPUT_SHAPE: tuple[int, int, int] = (1, 28, 28)
+
 
 class LeNet5(nn.Module):
     """The lecture's LeNet-5: 61,706 trainable parameters, logits for 10 classes."""
@@ -34,7 +37,17 @@ class LeNet5(nn.Module):
         self.fc3 = nn.Linear(84, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map images ``N×1×28×28`` to class logits ``N×10``."""
+        """Map images ``N×1×28×28`` to class logits ``N×10``.
+
+        Raises:
+            ValueError: if ``x`` is not a batch of one-channel 28×28 images.
+        """
+        if x.ndim != 4 or tuple(x.shape[1:]) != INPUT_SHAPE:
+            raise ValueError(
+                f"LeNet5 expects input of shape N×1×28×28 (a batch of grey-scale 28×28 images); "
+                f"got shape {tuple(x.shape)}"
+                + (" (add a batch dimension with x.unsqueeze(0))" if x.ndim == 3 else "")
+            )
         x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
         x = F.max_pool2d(F.relu(self.conv2(x)), (2, 2))
         x = torch.flatten(x, 1)
@@ -46,3 +59,10 @@ class LeNet5(nn.Module):
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of ``model``."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def build(seed: int = 0) -> LeNet5:
+    """A :class:`LeNet5` whose initial weights are drawn from ``seed`` (the global RNG is left untouched)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return LeNet5()
