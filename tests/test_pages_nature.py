@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 FIGURES = {
     "book/nature/brain": 2,
     "book/nature/plasticity": 1,
-    "book/nature/hebbian": 6,
+    "book/nature/hebbian": 7,
     "book/history/mcculloch-pitts": 1,
 }
 
@@ -79,6 +79,8 @@ def test_hebbian_page_numbers(built_book: BuiltBook) -> None:
     assert f"fallen to {100 * edges[1]:.0f} % (pre 20 ms before post)" in text
     assert f"{-100 * edges[0]:.0f} % (pre 20 ms after post)" in text
     assert f"analytic {plasticity.expected_stdp_poisson(20.0, 20.0, 10.0):.4f}" in text
+    total = plasticity.stdp_traces([0.020, 0.100, 0.180], [0.030, 0.090, 0.200])
+    assert f"the weight has changed by {total:.4f}" in text
 
     params = plasticity.CompetitionParams(a_plus=0.005, a_minus=0.00525)
     result = plasticity.simulate_competition(600.0, params=params, seed=0, record_every=10.0)

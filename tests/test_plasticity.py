@@ -204,3 +204,14 @@ def test_competition_ends_bimodal():
 def test_competition_params_reject_bad_values(kwargs, name):
     with pytest.raises(ValueError, match=name):
         pl.CompetitionParams(**kwargs)
+
+
+def test_trace_history_matches_online_total_and_jumps_at_spikes():
+    pre, post = [0.02, 0.10, 0.18], [0.03, 0.09, 0.20]
+    t = np.linspace(0.0, 0.3, 3001)
+    hist = pl.stdp_trace_history(pre, post, t)
+    assert hist.w[-1] == pytest.approx(pl.stdp_traces(pre, post), abs=1e-15)
+    assert hist.w[t < 0.03].max() == 0.0  # no pair is complete before the first post spike
+    k = np.searchsorted(t, 0.10)
+    assert hist.x[k] - hist.x[k - 1] == pytest.approx(1.0, abs=0.01)  # a presynaptic spike adds 1 to x
+    assert np.all(hist.y[t < 0.03] == 0.0)

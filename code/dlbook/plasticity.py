@@ -351,6 +351,65 @@ def stdp_traces(
     return dw
 
 
+@dataclass(frozen=True)
+class TraceHistory:
+    """What :func:`stdp_trace_history` returns; every array has the shape of ``t``.
+
+    Attributes:
+        t: the evaluation times (s).
+        x: presynaptic trace (dimensionless).
+        y: postsynaptic trace (dimensionless).
+        w: summed weight change up to each time.
+    """
+
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+
+
+def stdp_trace_history(
+    pre_spikes: ArrayLike,
+    post_spikes: ArrayLike,
+    t: ArrayLike,
+    *,
+    a_plus: float = 0.01,
+    a_minus: float = 0.0105,
+    tau_plus: float = 20e-3,
+    tau_minus: float = 20e-3,
+) -> TraceHistory:
+    r"""The traces and the accumulated weight change as functions of time, for plotting small examples.
+
+    .. math::
+
+       x(t) = \sum_{t^f_\text{pre} \le t} e^{-(t - t^f_\text{pre})/\tau_+}, \qquad
+       y(t) = \sum_{t^f_\text{post} \le t} e^{-(t - t^f_\text{post})/\tau_-}, \qquad
+       w(t) = \sum_{t^f_\text{pre},\, t^g_\text{post} \le t} W(t^g_\text{post} - t^f_\text{pre}).
+
+    Computed directly from these sums (cost proportional to ``len(t)`` times the number of pairs), so it
+    checks :func:`stdp_traces`: ``w`` at the last spike equals its total.
+
+    Args:
+        pre_spikes, post_spikes: spike times (s), each 1-D.
+        t: evaluation times (s), any 1-D array.
+        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`.
+    """
+    window = {"a_plus": a_plus, "a_minus": a_minus, "tau_plus": tau_plus, "tau_minus": tau_minus}
+    _check_window(**window)
+    pre = np.asarray(pre_spikes, dtype=float).ravel()
+    post = np.asarray(post_spikes, dtype=float).ravel()
+    t = np.asarray(t, dtype=float).ravel()
+
+    def trace(spikes: np.ndarray, tau: float) -> np.ndarray:
+        lag = t[:, None] - spikes[None, :]
+        return np.where(lag >= 0, np.exp(-np.clip(lag, 0, None) / tau), 0.0).sum(axis=1)
+
+    pair_w = stdp_window(np.subtract.outer(post, pre), **window)  # (n_post, n_pre)
+    done = np.maximum.outer(post, pre)  # a pair counts once both of its spikes have happened
+    w = np.array([pair_w[done <= ti].sum() for ti in t])
+    return TraceHistory(t=t, x=trace(pre, tau_plus), y=trace(post, tau_minus), w=w)
+
+
 def expected_stdp_poisson(
     rate_pre: float,
     rate_post: float,
