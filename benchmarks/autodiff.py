@@ -1,8 +1,8 @@
 """Forward + backward of a 784-256-256-10 MLP (batch 512, float32): dlbook.autodiff.Tensor vs torch.autograd.
 
-Both run in the same process on one thread. Each engine gets warm-up passes, then
-the best and the median of ``--repeats`` timed passes are printed; the ratio is
-engine time / torch time of the medians (below 2 is the target).
+Both run in the same process on one thread. After warm-up passes the two engines
+take turns for ``--repeats`` timed passes each; the best and the median are printed,
+and the ratio is engine time / torch time of the medians (below 2 is the target).
 
     .venv/bin/python benchmarks/autodiff.py [--repeats 30] [--warmup 5]
 
@@ -29,15 +29,20 @@ SIZES = (784, 256, 256, 10)
 BATCH = 512
 
 
-def time_passes(step: Callable[[], None], warmup: int, repeats: int) -> list[float]:
-    """Seconds taken by each of ``repeats`` calls of ``step`` after ``warmup`` untimed calls."""
+def time_passes(steps: list[Callable[[], None]], warmup: int, repeats: int) -> list[list[float]]:
+    """Seconds taken by each of ``repeats`` calls of every step, after ``warmup`` untimed calls.
+
+    The steps take turns, so that a load that comes and goes on the machine hits them alike.
+    """
     for _ in range(warmup):
-        step()
-    times = []
+        for step in steps:
+            step()
+    times: list[list[float]] = [[] for _ in steps]
     for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
+        for step, record in zip(steps, times, strict=True):
+            start = time.perf_counter()
+            step()
+            record.append(time.perf_counter() - start)
     return times
 
 
@@ -86,8 +91,7 @@ def main() -> None:
     gap = np.abs(model.weights[0].grad - net[0].weight.grad.numpy().T).max()
     assert model.weights[0].grad.dtype == np.float32
 
-    engine = time_passes(engine_step, args.warmup, args.repeats)
-    reference = time_passes(torch_step, args.warmup, args.repeats)
+    engine, reference = time_passes([engine_step, torch_step], args.warmup, args.repeats)
     if limiter is not None:
         limiter.restore_original_limits()
 
@@ -97,6 +101,8 @@ def main() -> None:
         print(f"{name:>16}: median {statistics.median(times) * 1e3:7.2f} ms, best {min(times) * 1e3:7.2f} ms")
     ratio = statistics.median(engine) / statistics.median(reference)
     print(f"ratio engine / torch (medians): {ratio:.2f}  (best: {min(engine) / min(reference):.2f})")
+    load = os.getloadavg()[0]
+    print(f"load average (1 min): {load:.1f} on {os.cpu_count()} CPUs; trust an idle machine only")
 
 
 if __name__ == "__main__":
