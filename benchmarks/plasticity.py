@@ -14,6 +14,7 @@ Run: ``.venv/bin/python benchmarks/plasticity.py`` (wall times depend on the mac
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -31,6 +32,7 @@ def timed(fn, *args, **kwargs):
 
 
 def main() -> None:
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (high load: slow timings)")
     page, wall = timed(pl.simulate_competition, PAGE_DURATION, params=PAGE_PARAMS, seed=0, record_every=60.0)
     print(f"page run: {PAGE_DURATION:.0f} s simulated in {wall:.2f} s wall")
     print(f"  {PAGE_DURATION / wall:.1f} simulated s per wall s; {page.post_spike_times.size} output spikes")
@@ -53,6 +55,7 @@ def main() -> None:
     print(f"  |trace form - pair sum| = {abs(traces - pairs):.1e}")
     print(f"  trace form: {t_traces * 1e3:8.2f} ms;  pair sum (baseline): {t_pairs * 1e3:8.2f} ms")
     print(f"  speed-up: {t_pairs / t_traces:.1f}x")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
