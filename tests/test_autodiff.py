@@ -377,6 +377,13 @@ def test_xor_is_learned() -> None:
     assert losses[-1] < 0.05 < losses[0]
 
 
+def test_smallest_xor_network_of_the_book_is_learned() -> None:
+    x, y = xor_data()
+    model = MLP((2, 2, 2), activation="sigmoid", seed=2)
+    train(model, x, y, steps=1000, lr=1.0)
+    assert (model(x).data.argmax(axis=1) == y).all()
+
+
 def test_single_layer_cannot_learn_xor() -> None:
     x, y = xor_data()
     model = MLP((2, 2), seed=0)
