@@ -41,7 +41,7 @@ INK = "#1f2328"
 #: Colour of grid lines.
 GRID = "#d0d4d9"
 
-#: Okabe-Ito hues by name, the light ones darkened to 3:1 contrast or more on ``FACE``.
+#: Okabe-Ito hues by name, the light ones darkened to a contrast of three to one or more on ``FACE``.
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
     "orange": "#B86E00",
