@@ -166,7 +166,8 @@ def test_random_expressions_match_torch(case) -> None:
 def test_dual_matches_value_on_all_ops() -> None:
     def f(x):
         y = x[0] * x[1] - x[2] / x[0] + 2 ** x[1] + (x[2] ** 1.5).log()
-        return y.tanh() + y.sigmoid() * x[0].exp() + (1 - x[1]).relu() + 3 / (x[2] + 1) - 1 + (-x[0])
+        z = y.tanh() + y.sigmoid() * x[0].exp() + (1 - x[1]).relu() + 3 / (x[2] + 1) - 1 + (-x[0])
+        return 2 * z + (0.5 + x[1]) * x[2].relu()
 
     point = [0.7, -0.4, 1.3]
     vf, gf = gradient_forward(f, point)
