@@ -18,7 +18,7 @@ ifeq ($(origin DLBOOK_DATA), undefined)
   endif
 endif
 
-.PHONY: book test serve clean lint format venv
+.PHONY: book test serve clean lint format venv notebooks
 
 venv: $(STAMP)
 
@@ -34,17 +34,21 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The Colab notebooks beside the executable pages (tools/notebooks.py); commit them with the pages.
+notebooks: $(STAMP)
+	$(BIN)/python tools/notebooks.py
+
 serve: book
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server --bind $(HOST) --directory _build/html $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check code tests benchmarks book/_ext
-	$(BIN)/ruff format --check code tests benchmarks book/_ext
+	$(BIN)/ruff check code tests benchmarks book/_ext tools
+	$(BIN)/ruff format --check code tests benchmarks book/_ext tools
 
 format: $(STAMP)
-	$(BIN)/ruff format code tests benchmarks book/_ext
-	$(BIN)/ruff check --fix code tests benchmarks book/_ext
+	$(BIN)/ruff format code tests benchmarks book/_ext tools
+	$(BIN)/ruff check --fix code tests benchmarks book/_ext tools
 
 clean:
 	rm -rf _build

@@ -1,0 +1,317 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright over a local server.
+
+For every page of ``_toc.yml``: HTTP 200, no JavaScript console errors, no failed requests to the local
+server and no request to any other host, every image loaded, MathJax typeset the math, the launch
+buttons of executable pages point at their notebooks, an axe-core scan finds no serious or critical
+violation, and the page fits a 375 px phone screen without horizontal scrolling. Also: search finds
+"Hebbian", and the dark mode keeps the figures readable. A screenshot of each page is saved under
+``_build/screenshots/``.
+
+Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` installs it): Playwright never
+downloads a browser of its own here.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import io
+import os
+import re
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from conftest import ROOT, BuiltBook
+from PIL import Image
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = os.environ.get("DLBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+# axe-core rules excluded on an element of the theme that our content and configuration cannot change,
+# as (rule id, CSS selector of the offending element, reason). Only violations of that rule on exactly
+# that element are ignored; every other violation fails the test.
+AXE_EXCEPTIONS: list[tuple[str, str, str]] = []
+
+spec = importlib.util.spec_from_file_location("notebooks", ROOT / "tools" / "notebooks.py")
+notebooks = importlib.util.module_from_spec(spec)
+sys.modules.setdefault("notebooks", notebooks)
+spec.loader.exec_module(notebooks)
+REPO = notebooks.repository()
+PAGES = notebooks.toc_files()
+EXECUTABLE = {p.relative_to(ROOT).with_suffix("").as_posix() for p in notebooks.executable_pages()}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the test reports failures itself
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book: BuiltBook) -> Iterator[str]:
+    """Base URL of the built site served on 127.0.0.1 at a free port, in a background thread."""
+    handler = functools.partial(QuietHandler, directory=str(built_book.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` (.ci/run does)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """What happened while a page loaded."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+
+def open_page(browser, site: str, path: str, viewport: dict[str, int] = DESKTOP):
+    """A new page that records errors, failed local requests and blocked requests to other hosts."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    visit = Visit()
+    host = urlsplit(site).netloc
+
+    def route(r) -> None:
+        url = r.request.url
+        if urlsplit(url).netloc == host or url.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:  # the site must work offline: nothing is fetched from elsewhere while reading
+            visit.external.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on(
+        "console",
+        lambda m: (
+            visit.console_errors.append(f"{m.text} [{m.location.get('url', '')}]")
+            if m.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+    page.on(
+        "requestfailed",
+        lambda r: visit.failed.append(f"{r.url} ({r.failure})") if urlsplit(r.url).netloc == host else None,
+    )
+    page.on(
+        "response",
+        lambda r: (
+            visit.failed.append(f"{r.url} (HTTP {r.status})")
+            if r.status >= 400 and urlsplit(r.url).netloc == host
+            else None
+        ),
+    )
+    return context, page, visit
+
+
+def load_images(page) -> list[dict]:
+    """Load every image (lazy ones too) and return src and naturalWidth of each."""
+    return page.evaluate(
+        """async () => {
+            const imgs = Array.from(document.images);
+            imgs.forEach(i => { i.loading = 'eager'; });
+            await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+            return imgs.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth, complete: i.complete}));
+        }"""
+    )
+
+
+def typeset_math(page) -> dict:
+    """Wait for MathJax and count the math on the page, the typeset formulas and MathJax's errors."""
+    n_math = page.evaluate("document.querySelectorAll('.math, span.math, div.math').length")
+    if n_math == 0:
+        return {"math": 0, "typeset": 0, "errors": 0, "mathjax": False}
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+    page.evaluate("MathJax.startup.promise")
+    return page.evaluate(
+        """() => ({
+            math: document.querySelectorAll('.math, span.math, div.math').length,
+            typeset: document.querySelectorAll('mjx-container').length,
+            errors: document.querySelectorAll('mjx-merror').length,
+            mathjax: true,
+        })"""
+    )
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            if any(violation["id"] == rule and target == sel for rule, sel, _ in AXE_EXCEPTIONS):
+                continue
+            found.append(f"{violation['id']} ({violation['impact']}): {target}")
+    return found
+
+
+def screenshot_name(docname: str) -> Path:
+    return SCREENSHOTS / (docname.replace("/", "__") + ".png")
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_in_browser(browser, site: str, docname: str) -> None:
+    context, page, visit = open_page(browser, site, f"/{docname}.html")
+    try:
+        response = page.goto(f"{site}/{docname}.html", wait_until="load")
+        assert response is not None and response.status == 200
+        page.wait_for_load_state("networkidle")
+
+        images = load_images(page)
+        broken = [i["src"] for i in images if not (i["complete"] and i["width"] > 0)]
+        assert broken == [], f"images that did not load: {broken}"
+
+        math = typeset_math(page)
+        assert math["typeset"] >= math["math"], (
+            f"MathJax typeset {math['typeset']} of {math['math']} formulas"
+        )
+        assert math["errors"] == 0, "MathJax reported errors"
+
+        if docname in EXECUTABLE:
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            colab = [h for h in hrefs if h.startswith("https://colab.research.google.com/")]
+            binder = [h for h in hrefs if h.startswith("https://mybinder.org/")]
+            assert colab == [REPO.colab_url(f"{docname}.ipynb")], colab
+            assert all(h.endswith(".ipynb") for h in colab)
+            assert binder == [REPO.binder_url(f"{docname}.ipynb")], binder
+            assert page.locator('button[onclick="initThebeSBT()"]').count() == 1, "no Live Code button"
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot_name(docname)), full_page=True)
+
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(200)
+        widths = page.evaluate("({doc: document.documentElement.scrollWidth, view: window.innerWidth})")
+        page.set_viewport_size(DESKTOP)
+
+        # What the reader's browser did; axe's own stylesheet fetches (it resolves @import against the
+        # page, not the stylesheet) come after and are not the site's.
+        reading = Visit(
+            *(list(v) for v in (visit.console_errors, visit.page_errors, visit.failed, visit.external))
+        )
+        violations = serious_violations(page)
+
+        assert reading.failed == [], f"failed requests to the local server: {reading.failed}"
+        assert reading.page_errors == [], f"JavaScript errors: {reading.page_errors}"
+        assert reading.console_errors == [], f"console errors: {reading.console_errors}"
+        assert reading.external == [], f"requests to other hosts while reading: {reading.external}"
+        assert violations == [], "axe-core serious/critical violations:\n" + "\n".join(violations)
+        assert widths["doc"] <= widths["view"], f"horizontal scrolling at 375 px: {widths}"
+    finally:
+        context.close()
+
+
+def test_search_finds_hebbian(browser, site: str) -> None:
+    context, page, visit = open_page(browser, site, "/search.html")
+    try:
+        page.goto(f"{site}/search.html?q=Hebbian", wait_until="load")
+        page.wait_for_function(
+            "document.querySelectorAll('#search-results ul.search li').length > 0", timeout=30_000
+        )
+        links = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+        assert any("hebbian" in link.lower() for link in links), links
+        assert visit.console_errors == [] and visit.page_errors == []
+    finally:
+        context.close()
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB colours (values 0 to 255, last axis RGB)."""
+    c = rgb[..., :3] / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast(l1: float, l2: float) -> float:
+    hi, lo = max(l1, l2), min(l1, l2)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def figure_pages() -> list[str]:
+    """Executable pages (those can have output figures)."""
+    return [d for d in PAGES if d in EXECUTABLE]
+
+
+def test_dark_mode_keeps_figures_readable(browser, site: str) -> None:
+    """The theme switches to dark; each output figure still shows dark ink on its opaque light card."""
+    checked = 0
+    for docname in figure_pages():
+        context, page, visit = open_page(browser, site, f"/{docname}.html")
+        try:
+            page.goto(f"{site}/{docname}.html", wait_until="load")
+            light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            for _ in range(3):  # the toggle cycles through light, dark and auto
+                if page.evaluate("document.documentElement.dataset.theme") == "dark":
+                    break
+                page.locator(".theme-switch-button").first.click()
+            assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+            dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert dark_bg != light_bg
+            page_lum = luminance(np.array([float(v) for v in re.findall(r"[\d.]+", dark_bg)[:3]]))
+            assert page_lum < 0.1, f"the dark theme's background is not dark: {dark_bg}"
+            load_images(page)
+            figures = page.locator(".cell_output img")
+            for i in range(figures.count()):
+                img = figures.nth(i)
+                img.scroll_into_view_if_needed()
+                pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB"), dtype=float)
+                lum = luminance(pixels)
+                card = float(np.median(lum))  # the figure's background covers most of it
+                ink = float(np.percentile(lum, 0.5))
+                assert card > 0.5, f"{docname} figure {i}: background not a light opaque card ({card:.2f})"
+                assert contrast(card, ink) >= 4.5, (
+                    f"{docname} figure {i}: ink contrast {contrast(card, ink):.1f}"
+                )
+                assert contrast(card, float(page_lum)) >= 3.0, (
+                    f"{docname} figure {i}: card blends into the page"
+                )
+                checked += 1
+            assert visit.console_errors == [] and visit.page_errors == []
+        finally:
+            context.close()
+    if checked == 0:
+        pytest.skip("no page has an output figure yet")

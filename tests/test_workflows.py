@@ -1,0 +1,125 @@
+"""The GitHub workflows: valid against GitHub's schema, free of zizmor findings, pinned and least-privilege.
+
+Both linters run offline: check-jsonschema with its vendored copy of the GitHub workflow schema, and
+zizmor with ``--offline`` (no GitHub API calls).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+DEPLOY = ROOT / ".github" / "workflows" / "deploy.yml"
+BIN = Path(sys.executable).parent
+SHA_RE = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def load(path: Path) -> dict:
+    # PyYAML reads the key `on` as True; give it back its name.
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_there_are_workflows() -> None:
+    assert DEPLOY in WORKFLOWS
+
+
+def test_workflows_match_github_schema() -> None:
+    proc = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_finds_nothing() -> None:
+    proc = subprocess.run(
+        [str(BIN / "zizmor"), "--offline", "--no-progress", "--format", "plain", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings to report" in proc.stdout + proc.stderr
+
+
+def test_schema_check_catches_an_invalid_workflow(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: bad\non: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n")
+    proc = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_to_commits(path: Path) -> None:
+    uses = [step["uses"] for step in steps(load(path)) if "uses" in step]
+    assert all(SHA_RE.match(u) for u in uses), [u for u in uses if not SHA_RE.match(u)]
+
+
+def test_deploy_triggers_and_order() -> None:
+    wf = load(DEPLOY)
+    assert wf["on"]["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in wf["on"]
+    jobs = wf["jobs"]
+    assert jobs["build"]["needs"] == "test"
+    assert jobs["deploy"]["needs"] == "build"
+    assert any("bash .ci/run" in step.get("run", "") for step in jobs["test"]["steps"])
+
+
+def test_deploy_permissions_are_least_privilege() -> None:
+    wf = load(DEPLOY)
+    assert wf["permissions"] == {}
+    assert wf["jobs"]["test"]["permissions"] == {"contents": "read"}
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert wf["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_deploy_publishes_pages_with_the_official_actions() -> None:
+    wf = load(DEPLOY)
+    build = [s.get("uses", "").split("@")[0] for s in wf["jobs"]["build"]["steps"]]
+    deploy = [s.get("uses", "").split("@")[0] for s in wf["jobs"]["deploy"]["steps"]]
+    assert "actions/upload-pages-artifact" in build
+    assert deploy == ["actions/deploy-pages"]
+    upload = next(s for s in wf["jobs"]["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "_build/html"
+    runs = "\n".join(s.get("run", "") for s in wf["jobs"]["build"]["steps"])
+    assert "make book" in runs and ".nojekyll" in runs
+
+
+def test_deploy_requires_real_mnist_and_caches_execution() -> None:
+    wf = load(DEPLOY)
+    assert wf["env"]["DLBOOK_DATASET"] == "mnist"
+    assert wf["env"]["DLBOOK_DATA"]
+    build = wf["jobs"]["build"]["steps"]
+    caches = [s for s in build if s.get("uses", "").startswith("actions/cache@")]
+    execution = [s for s in caches if s["with"]["path"] == "_build/.jupyter_cache"]
+    assert len(execution) == 1
+    key = execution[0]["with"]["key"]
+    assert "hashFiles('code/**')" in key and "MNIST_KEY" in key
+    runs = "\n".join(s.get("run", "") for s in build)
+    assert "MNIST/raw" in runs and "scikit-learn's digits" in runs
+
+
+def test_checkouts_do_not_keep_credentials() -> None:
+    for path in WORKFLOWS:
+        for step in steps(load(path)):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, path.name
