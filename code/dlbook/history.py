@@ -107,7 +107,7 @@ _MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         1949,
-        "Hebb: cells that fire together wire together",
+        "Hebb: joint firing strengthens a synapse",
         "hebb1949organization",
         "neurons and learning rules",
     ),
@@ -368,9 +368,7 @@ def draw_timeline(ax: Axes, items: Sequence[Milestone] | None = None) -> None:
     ax.figure.legend(loc="outside lower center", ncols=3, fontsize=8.5)
 
 
-def draw_model_sizes(
-    ax: Axes, models: Sequence[ModelSize] | None = None, *, trend_since: int | None = 2012
-) -> None:
+def draw_model_sizes(ax: Axes, models: Sequence[ModelSize] | None = None) -> None:
     """Draw parameter count (log scale) against year, one labelled marker per model.
 
     Vision models are blue circles and language models vermillion squares;
