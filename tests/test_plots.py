@@ -14,7 +14,6 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 
 
-
 def relative_luminance(colour: str) -> float:
     """WCAG 2.1 relative luminance of an sRGB colour."""
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
