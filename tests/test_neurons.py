@@ -136,3 +136,19 @@ def test_epsp_scales_with_weight_and_stays_subthreshold():
     np.testing.assert_array_equal(neurons.epsp(0.0).u, neurons.U_REST)
     with pytest.raises(ValueError, match="weight"):
         neurons.epsp(-1.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: neurons.epsp(1.0, dt=0.0), "dt"),
+        (lambda: neurons.epsp(1.0, duration=-0.01), "duration"),
+        (lambda: neurons.epsp(1.0, tau_s=0.0), "tau_s"),
+        (lambda: neurons.rheobase(r_m=0.0), "r_m"),
+        (lambda: neurons.find_threshold_units([0, 1], [0, 1], [0, 1]), "inputs"),
+        (lambda: neurons.find_threshold_units([[0], [1]], [0, 1, 1], [0, 1]), "targets"),
+    ],
+)
+def test_helpers_reject_bad_input_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -215,3 +215,17 @@ def test_trace_history_matches_online_total_and_jumps_at_spikes():
     k = np.searchsorted(t, 0.10)
     assert hist.x[k] - hist.x[k - 1] == pytest.approx(1.0, abs=0.01)  # a presynaptic spike adds 1 to x
     assert np.all(hist.y[t < 0.03] == 0.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: pl.expected_stdp_poisson(-1.0, 10.0, 1.0), "rate_pre"),
+        (lambda: pl.expected_stdp_poisson(10.0, 10.0, 0.0), "duration"),
+        (lambda: pl.pairing_protocol(10e-3, n_pairings=0), "n_pairings"),
+        (lambda: pl.pairing_protocol(10e-3, frequency=0.0), "frequency"),
+    ],
+)
+def test_expectation_and_pairing_reject_bad_input_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -106,7 +106,7 @@ class LIFResult:
 
 def _check_lif_parameters(
     tau_m: float, r_m: float, u_rest: float, u_reset: float, theta: float, t_ref: float
-):
+) -> None:
     if not tau_m > 0:
         raise ValueError(f"tau_m must be > 0 s; got {tau_m}")
     if not r_m > 0:
@@ -231,8 +231,22 @@ def lif_rate(
 
 
 def rheobase(*, r_m: float = R_M, u_rest: float = U_REST, theta: float = THETA) -> float:
-    r"""Threshold current (A) :math:`I_\theta = (\theta - u_\text{rest}) / R`: the smallest constant
-    current that ever makes the neuron fire."""
+    r"""Threshold current (A) :math:`I_\theta = (\theta - u_\text{rest}) / R` of the LIF neuron.
+
+    The smallest constant current that ever makes the neuron fire: below it the membrane settles at
+    :math:`u_\infty = u_\text{rest} + R I < \theta`.
+
+    Args:
+        r_m: membrane resistance (Ω), > 0.
+        u_rest: resting potential (V).
+        theta: firing threshold (V).
+
+    Returns:
+        The threshold current (A).
+
+    Raises:
+        ValueError: if ``r_m`` <= 0.
+    """
     if not r_m > 0:
         raise ValueError(f"r_m must be > 0 Ω; got {r_m}")
     return (theta - u_rest) / r_m
@@ -253,11 +267,16 @@ def find_threshold_units(
 
     Returns:
         A list of ``(weights, theta)`` pairs, empty when no unit computes ``targets``.
+
+    Raises:
+        ValueError: if ``inputs`` is not 2-D or ``targets`` does not have one entry per input pattern.
     """
     inputs = np.asarray(inputs, dtype=float)
     targets = np.asarray(targets)
     values = np.asarray(values, dtype=float).ravel()
-    if inputs.ndim != 2 or targets.shape != (inputs.shape[0],):
+    if inputs.ndim != 2:
+        raise ValueError(f"inputs must have shape (m, n); got {inputs.shape}")
+    if targets.shape != (inputs.shape[0],):
         raise ValueError(f"targets must have shape ({inputs.shape[0]},) to match inputs; got {targets.shape}")
     n = inputs.shape[1]
     grids = np.meshgrid(*([values] * (n + 1)), indexing="ij")
@@ -292,11 +311,19 @@ def epsp(
 
     Returns:
         The :class:`LIFResult` of the response (no spikes).
+
+    Raises:
+        ValueError: for a negative ``weight``, a ``tau_s``, ``dt`` or ``duration`` that is not > 0, or a
+            bad LIF parameter (see :func:`simulate_lif`).
     """
     if not weight >= 0:
         raise ValueError(f"weight must be >= 0; got {weight}")
     if not tau_s > 0:
         raise ValueError(f"tau_s must be > 0 s; got {tau_s}")
+    if not dt > 0:
+        raise ValueError(f"dt must be > 0 s; got {dt}")
+    if not duration > 0:
+        raise ValueError(f"duration must be > 0 s; got {duration}")
     n_steps = round(duration / dt)
     current = weight * i_peak * np.exp(-np.arange(n_steps) * dt / tau_s)
     return simulate_lif(

@@ -163,7 +163,13 @@ def _sample_order(m: int, epochs: int, seed: Rng) -> np.ndarray:
     return np.concatenate([rng.permutation(m) for _ in range(epochs)])
 
 
-def _trajectory(x, w0, epochs, seed, update: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+def _trajectory(
+    x: np.ndarray,
+    w0: np.ndarray,
+    epochs: int,
+    seed: Rng,
+    update: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> np.ndarray:
     order = _sample_order(len(x), epochs, seed)
     traj = np.empty((len(order) + 1, len(w0)))
     traj[0] = w = w0.copy()
@@ -300,8 +306,14 @@ def stdp_window(
 def stdp_pair_sum(pre_spikes: ArrayLike, post_spikes: ArrayLike, **window: float) -> float:
     r"""Total change over all pairs, :math:`\sum_\text{pre}\sum_\text{post} W(t_\text{post} - t_\text{pre})`.
 
-    The direct definition: cost proportional to ``len(pre) * len(post)``. ``window`` takes the keyword
-    arguments of :func:`stdp_window`.
+    The direct definition: cost proportional to ``len(pre) * len(post)``.
+
+    Args:
+        pre_spikes, post_spikes: spike times (s), each 1-D.
+        **window: ``a_plus``, ``a_minus``, ``tau_plus``, ``tau_minus`` as in :func:`stdp_window`.
+
+    Returns:
+        The summed weight change (units of the amplitudes).
     """
     pre = np.asarray(pre_spikes, dtype=float)
     post = np.asarray(post_spikes, dtype=float)
@@ -393,6 +405,9 @@ def stdp_trace_history(
         pre_spikes, post_spikes: spike times (s), each 1-D.
         t: evaluation times (s), any 1-D array.
         a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`.
+
+    Returns:
+        A :class:`TraceHistory` evaluated at ``t``.
     """
     window = {"a_plus": a_plus, "a_minus": a_minus, "tau_plus": tau_plus, "tau_minus": tau_minus}
     _check_window(**window)
@@ -429,10 +444,23 @@ def expected_stdp_poisson(
 
     which is negative for long :math:`T` when :math:`A_-\tau_- > A_+\tau_+`: uncorrelated firing weakens the
     synapse.
+
+    Args:
+        rate_pre, rate_post: firing rates :math:`r_\text{pre}`, :math:`r_\text{post}` (Hz), >= 0.
+        duration: length :math:`T` of both trains (s), > 0.
+        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`.
+
+    Returns:
+        The expected summed weight change (units of the amplitudes).
+
+    Raises:
+        ValueError: for a negative rate, a ``duration`` that is not > 0, or a bad window parameter.
     """
     _check_window(a_plus, a_minus, tau_plus, tau_minus)
-    if rate_pre < 0 or rate_post < 0:
+    if not (rate_pre >= 0 and rate_post >= 0):
         raise ValueError(f"rate_pre and rate_post must be >= 0 Hz; got {rate_pre}, {rate_post}")
+    if not duration > 0:
+        raise ValueError(f"duration must be > 0 s; got {duration}")
 
     def side(a: float, tau: float) -> float:
         return a * (tau * duration - tau**2 * (1.0 - math.exp(-duration / tau)))
@@ -458,8 +486,18 @@ def pairing_protocol(
     :math:`w_0\,(1 + \Delta_k)`, with :math:`\Delta_k` the trace-based total (:func:`stdp_traces`) of the
     first :math:`k` pairings, so the window's amplitudes are fractional changes per pairing.
 
+    Args:
+        delta_t: :math:`\Delta t = t_\text{post} - t_\text{pre}` within each pairing (s).
+        n_pairings: number of pairings, >= 1.
+        frequency: pairing frequency :math:`f` (Hz), > 0.
+        w0: initial weight.
+        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`, amplitudes per pairing.
+
     Returns:
         Weights, shape ``(n_pairings + 1,)``; entry 0 is ``w0``.
+
+    Raises:
+        ValueError: if ``n_pairings`` < 1, ``frequency`` is not > 0, or a window parameter is bad.
     """
     if n_pairings < 1:
         raise ValueError(f"n_pairings must be >= 1; got {n_pairings}")
