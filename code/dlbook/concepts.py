@@ -131,10 +131,18 @@ def region(name: str) -> Region:
 
 
 def contains(r: Region, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
-    """Whether the points ``(x, y)`` (map units, any broadcastable shapes) lie inside ``r``.
+    r"""Whether the points ``(x, y)`` (map units, any broadcastable shapes) lie inside ``r``.
+
+    Args:
+        r: the region; an ellipse uses the inequality of the module docstring, a rectangle
+            :math:`|x - x_0| \le w/2` and :math:`|y - y_0| \le h/2`.
+        x, y: coordinates of the points (map units).
 
     Returns:
         Boolean array of the broadcast shape of ``x`` and ``y``.
+
+    Raises:
+        ValueError: if ``r.shape`` is neither ``"ellipse"`` nor ``"rectangle"``.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)

@@ -298,7 +298,14 @@ def cite_keys() -> set[str]:
 
 
 def format_count(n: int) -> str:
-    """A parameter count in words a reader can scan: ``61,706``, ``60 M``, ``1.54 B``, ``175 B``."""
+    """A parameter count in words a reader can scan: ``61,706``, ``60 M``, ``1.54 B``, ``175 B``.
+
+    Counts below a million are written in full with thousands separators; larger ones to three
+    significant figures in millions (M) or billions (B).
+
+    Raises:
+        ValueError: if ``n`` < 0.
+    """
     if n < 0:
         raise ValueError(f"n must be >= 0; got {n}")
     if n < 1_000_000:
