@@ -2,7 +2,8 @@ r"""A brief history of neural networks, as data with a source for every row.
 
 The lecture's history of deep learning is kept here as two small tables:
 
-* :func:`milestones` -- the dated events the lecture names, from the artificial
+* :func:`milestones` -- the dated events the lecture names (plus the perceptron,
+  its critique by Minsky and Papert, and ImageNet), from the artificial
   neuron of 1943 to GPT-3 in 2020, each a :class:`Milestone`;
 * :func:`model_sizes` -- the number of trainable parameters of landmark models,
   each a :class:`ModelSize`.
@@ -154,7 +155,7 @@ _MILESTONES: tuple[Milestone, ...] = (
 
 
 def milestones() -> list[Milestone]:
-    """The milestones named in the lecture, sorted by year."""
+    """The lecture's milestones, plus three it takes for granted, sorted by year."""
     return sorted(_MILESTONES, key=lambda m: (m.year, m.end_year or m.year))
 
 
