@@ -1,0 +1,187 @@
+"""Every Colab notebook runs top to bottom in an environment like Colab's.
+
+A wheel of ``code/`` is built and installed into a fresh virtual environment (no system or project
+site-packages) that holds only what Colab ships for these pages: torch, torchvision, numpy, matplotlib,
+scikit-learn, ipykernel and nbclient (at the project's pins), plus what the wheel itself declares.
+Neither the editable ``dlbook`` of ``.venv`` nor ``myst_nb`` is importable there. Each notebook is
+copied alone into an empty folder (Colab has no checkout beside it) and executed with nbclient; its
+first cell must find ``dlbook`` installed and do nothing (``PIP_NO_INDEX=1`` makes any pip call fail).
+
+The environment is kept in ``_build/colab-venv`` and rebuilt when its package list changes; the wheel is
+rebuilt and reinstalled on every run. Set ``DLBOOK_TORCH_INDEX`` (e.g. PyTorch's CPU wheel index) to
+install torch and torchvision from that index instead of the configured one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+spec = importlib.util.spec_from_file_location("notebooks", ROOT / "tools" / "notebooks.py")
+notebooks = importlib.util.module_from_spec(spec)
+sys.modules.setdefault("notebooks", notebooks)
+spec.loader.exec_module(notebooks)
+
+VENV = ROOT / "_build" / "colab-venv"
+TORCH = ("torch", "torchvision")
+COLAB = ("numpy", "matplotlib", "scikit-learn", "ipykernel", "nbclient")
+
+RUNNER = textwrap.dedent(
+    """
+    import importlib.util, json, shutil, sys, tempfile
+    from concurrent.futures import ProcessPoolExecutor
+    from pathlib import Path
+
+    def run(src):
+        import nbclient, nbformat
+        work = Path(tempfile.mkdtemp(prefix="colab-"))
+        path = work / Path(src).name
+        shutil.copy(src, path)
+        nb = nbformat.read(path, as_version=4)
+        result = {"notebook": src, "error": None, "stderr": [], "setup_output": []}
+        try:
+            nbclient.NotebookClient(
+                nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+            ).execute()
+        except Exception as exc:
+            result["error"] = f"{type(exc).__name__}: {exc}"[-3000:]
+        for i, cell in enumerate(nb.cells):
+            for out in cell.get("outputs", []):
+                if i == 0:
+                    result["setup_output"].append(out.get("text") or out.get("ename") or out["output_type"])
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    result["stderr"].append(out["text"][-500:])
+        shutil.rmtree(work, ignore_errors=True)
+        return result
+
+    if __name__ == "__main__":
+        import dlbook
+        env = {
+            "prefix": sys.prefix,
+            "dlbook": dlbook.__file__,
+            "myst_nb": importlib.util.find_spec("myst_nb") is not None,
+            "path": sys.path,
+        }
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(run, sys.argv[2:]))
+        Path(sys.argv[1]).write_text(json.dumps({"env": env, "results": results}, indent=1))
+    """
+)
+
+
+def pins() -> dict[str, str]:
+    """Exact pins of the project's requirements.txt, by lower-case name."""
+    out = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line and not line.startswith("-"):
+            name, version = line.split("==")
+            out[name.strip().lower()] = version.strip()
+    return out
+
+
+def pip(venv: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "install",
+            "--quiet",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def clean_env(venv: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    return env
+
+
+@pytest.fixture(scope="module")
+def colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Colab-like virtual environment with the freshly built wheel of ``code/`` installed."""
+    versions = pins()
+    wanted = [f"{n}=={versions[n]}" for n in (*TORCH, *COLAB)]
+    torch_index = os.environ.get("DLBOOK_TORCH_INDEX", "")
+    stamp = "\n".join([sys.version, torch_index, *wanted])
+    if not (VENV / "stamp").is_file() or (VENV / "stamp").read_text() != stamp:
+        shutil.rmtree(VENV, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        env = clean_env(VENV)
+        index = ["--index-url", torch_index] if torch_index else []
+        pip(VENV, *wanted[: len(TORCH)], *index, env=env)
+        pip(VENV, *wanted[len(TORCH) :], env=env)
+        (VENV / "stamp").write_text(stamp)
+
+    # A wheel of the package as it is now, built from a copy (no build/ or egg-info left in code/).
+    tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "code"
+    shutil.copytree(
+        ROOT / "code", src, ignore=shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__")
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", str(src)],
+        cwd=tmp,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp.glob("dlbook-*.whl")
+    env = clean_env(VENV)
+    pip(VENV, str(wheel), env=env)  # with the dependencies the wheel declares
+    pip(VENV, "--no-deps", "--force-reinstall", str(wheel), env=env)  # this build, whatever the version
+    return VENV
+
+
+def test_every_notebook_runs_in_a_colab_like_environment(colab_venv: Path, tmp_path: Path) -> None:
+    paths = [str(p.with_suffix(".ipynb")) for p in notebooks.executable_pages()]
+    assert paths, "no notebooks to run"
+    missing = [p for p in paths if not Path(p).is_file()]
+    assert missing == [], f"run `make notebooks`: missing {missing}"
+    runner = tmp_path / "run_notebooks.py"
+    runner.write_text(RUNNER)
+    report = tmp_path / "report.json"
+    env = clean_env(colab_venv)
+    env["PIP_NO_INDEX"] = "1"  # the install cell must not reach for the network
+    proc = subprocess.run(
+        [str(colab_venv / "bin" / "python"), str(runner), str(report), *paths],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads(report.read_text())
+
+    # The kernel's environment is the fresh one, with the wheel and without the book's tools.
+    assert Path(data["env"]["prefix"]).resolve() == colab_venv.resolve()
+    assert Path(data["env"]["dlbook"]).resolve().is_relative_to(colab_venv.resolve())
+    assert data["env"]["myst_nb"] is False
+    assert not any(str(ROOT / ".venv") in p for p in data["env"]["path"])
+
+    results = {Path(r["notebook"]).relative_to(ROOT).as_posix(): r for r in data["results"]}
+    assert len(results) == len(paths)
+    errors = {name: r["error"] for name, r in results.items() if r["error"]}
+    assert errors == {}, json.dumps(errors, indent=1)
+    stderr = {name: r["stderr"] for name, r in results.items() if r["stderr"]}
+    assert stderr == {}, json.dumps(stderr, indent=1)
+    setup = {name: r["setup_output"] for name, r in results.items() if r["setup_output"]}
+    assert setup == {}, f"the install cell printed (it should find dlbook installed): {setup}"
