@@ -81,6 +81,7 @@ def test_hebbian_page_numbers(built_book: BuiltBook) -> None:
     assert f"analytic {plasticity.expected_stdp_poisson(20.0, 20.0, 10.0):.4f}" in text
     total = plasticity.stdp_traces([0.020, 0.100, 0.180], [0.030, 0.090, 0.200])
     assert f"the weight has changed by {total:.4f}" in text
+    assert "small steps come from pairs 70 and 90 ms apart" in text  # 90 ms - 20 ms and 180 ms - 90 ms
 
     params = plasticity.CompetitionParams(a_plus=0.005, a_minus=0.00525)
     result = plasticity.simulate_competition(600.0, params=params, seed=0, record_every=10.0)

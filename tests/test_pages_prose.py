@@ -6,6 +6,7 @@ import posixpath
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -54,6 +55,9 @@ def test_history_page_numbers_come_from_the_code(built_book: BuiltBook) -> None:
     assert f"{sum(not m.is_period for m in history.milestones())} events between 1943 and 2020" in text
     months = 12 * history.doubling_time(since=2012)
     assert f"doubles every {months:.0f} months" in text
+    years = np.array([m.year for m in history.milestones() if not m.is_period])
+    before, since = np.diff(years[years < 2000]).mean(), np.diff(years[years >= 2004]).mean()
+    assert f"on average {before:.0f} years apart; from 2004 on they are {since:.0f} years apart" in text
 
 
 def test_generative_page_tabulates_every_model_with_its_citation(built_book: BuiltBook) -> None:
