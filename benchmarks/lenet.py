@@ -1,0 +1,343 @@
+"""LeNet-5 training speed: ``dlbook.train.fit`` against the classic PyTorch MNIST example loop.
+
+Both loops train the same network (:class:`dlbook.lenet.LeNet5`) in the same run on the same device:
+
+* **fast**: :func:`dlbook.train.fit` with the data set resident on the device as one ``uint8`` tensor,
+  shuffled with ``randperm`` on the device, standardised on the fly, Adam with a one-cycle schedule
+  (settings ``dlbook.train.RECIPES``);
+* **classic**: the loop of the PyTorch MNIST example (github.com/pytorch/examples, ``mnist/main.py``):
+  a ``DataLoader`` over ``torchvision.datasets.MNIST`` with ``ToTensor`` and ``Normalize`` applied
+  to every image, batch 64, Adadelta with learning rate 1.0 and ``StepLR(step_size=1, gamma=0.7)``,
+  one worker process on CUDA and none on the CPU, as in the example.
+
+Measured: training images per second, and the training time until the test accuracy (checked at
+the end of each epoch; evaluation time excluded) first reaches the target, 99.0 % on MNIST and
+97 % on digits. The result, with the device, date, software versions, command and git commit, is
+written as JSON to ``benchmarks/results/``.
+
+CPU (the default)::
+
+    python benchmarks/lenet.py                      # -> benchmarks/results/lenet-cpu.json
+
+GPU (one prepared run on a CUDA machine; the MNIST files must travel with the checkout)::
+
+    mkdir -p gpu-data && cp -r ../shared/data/MNIST gpu-data/      # gpu-data/ is git-ignored
+    PYTHONPATH=code python3 benchmarks/lenet.py --gpu --data gpu-data --variants plain,bf16,compile
+
+In ``--gpu`` mode every timing uses CUDA events after a warm-up run, the fast loop is repeated for
+10 seeds (mean and spread of the time to 99.0 %), the classic loop runs once, and the result goes
+to ``benchmarks/results/lenet-gpu.json``. ``--variants`` adds runs of the fast loop with bf16
+autocast and with ``torch.compile`` (each variant that fails is recorded with its error, the
+others still run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dlbook  # noqa: F401  (sets the OpenMP wait policy before torch is imported)
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+from dlbook.data import Dataset, load_dataset
+from dlbook.lenet import build
+from dlbook.train import RECIPES, History, device_name, fit, resolve_device
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+TARGETS = {"mnist": 0.990, "digits": 0.97}
+CLASSIC_EPOCHS = {"mnist": 4, "digits": 30}  # most epochs of the classic loop, by default
+VARIANTS = {
+    "plain": {},
+    "bf16": {"bf16": True},
+    "compile": {"compile": True},
+    "compile-bf16": {"compile": True, "bf16": True},
+}
+
+
+class _UInt8Images(torch.utils.data.Dataset):
+    """Images held as uint8 arrays, served one PIL image at a time (as torchvision's MNIST does)."""
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, transform) -> None:
+        self.images, self.labels, self.transform = images[:, 0].numpy(), labels.tolist(), transform
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, i: int):
+        from PIL import Image
+
+        return self.transform(Image.fromarray(self.images[i], mode="L")), self.labels[i]
+
+
+def classic_datasets(data: Dataset, root: Path | None):
+    """The example's per-sample pipeline: torchvision's MNIST (or digits served the same way)."""
+    from torchvision import transforms
+
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((data.mean,), (data.std,))])
+    if data.name == "mnist":
+        from torchvision.datasets import MNIST
+
+        return MNIST(str(root), train=True, transform=tf), MNIST(str(root), train=False, transform=tf)
+    return (
+        _UInt8Images(data.train_images, data.train_labels, tf),
+        _UInt8Images(data.test_images, data.test_labels, tf),
+    )
+
+
+class _Clock:
+    """Seconds between ``start`` and ``stop``: CUDA events on CUDA, else ``perf_counter``."""
+
+    def __init__(self, dev: torch.device) -> None:
+        self.cuda = dev.type == "cuda"
+
+    def start(self) -> None:
+        if self.cuda:
+            self.a, self.b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            self.a.record()
+        else:
+            self.t = time.perf_counter()
+
+    def stop(self) -> float:
+        if self.cuda:
+            self.b.record()
+            self.b.synchronize()
+            return self.a.elapsed_time(self.b) / 1000.0
+        return time.perf_counter() - self.t
+
+
+def classic_loop(data: Dataset, root: Path | None, dev: torch.device, max_epochs: int, seed: int) -> dict:
+    """Train with the PyTorch MNIST example's loop until the target accuracy or ``max_epochs``."""
+    torch.manual_seed(seed)
+    train_set, test_set = classic_datasets(data, root)
+    extra = {"num_workers": 1, "pin_memory": True} if dev.type == "cuda" else {}
+    train_loader = torch.utils.data.DataLoader(train_set, batch_size=64, shuffle=True, **extra)
+    test_loader = torch.utils.data.DataLoader(test_set, batch_size=1000, **extra)
+    model = build(seed).to(dev)
+    opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
+    clock = _Clock(dev)
+    elapsed, seconds, accuracy, losses = 0.0, [], [], []
+    for _ in range(max_epochs):
+        model.train()
+        clock.start()
+        total = torch.zeros((), device=dev)
+        for x, y in train_loader:
+            x, y = x.to(dev), y.to(dev)
+            opt.zero_grad()
+            loss = F.nll_loss(F.log_softmax(model(x), dim=1), y)
+            loss.backward()
+            opt.step()
+            total += loss.detach() * len(y)
+        elapsed += clock.stop()
+        sched.step()
+        seconds.append(elapsed)
+        losses.append(float(total) / len(train_set))
+        model.eval()
+        correct = 0
+        with torch.no_grad():
+            for x, y in test_loader:
+                correct += int((model(x.to(dev)).argmax(1) == y.to(dev)).sum())
+        accuracy.append(correct / len(test_set))
+        if accuracy[-1] >= TARGETS[data.name]:
+            break
+    return {
+        "batch_size": 64,
+        "optimizer": "adadelta lr=1.0, StepLR gamma=0.7",
+        "seed": seed,
+        "train_loss": losses,
+        "test_accuracy": accuracy,
+        "train_seconds": seconds,
+        "images_per_second": len(seconds) * len(train_set) / seconds[-1],
+        "seconds_to_target": next(
+            (s for a, s in zip(accuracy, seconds, strict=True) if a >= TARGETS[data.name]), None
+        ),
+    }
+
+
+def fast_run(data: Dataset, dev: torch.device, seed: int, recipe: dict, **options) -> dict:
+    history: History = fit(build(seed), data, device=dev, seed=seed, progress=False, **recipe, **options)
+    d = history.to_dict()
+    d.pop("step_loss")
+    d["seconds_to_target"] = history.seconds_to(TARGETS[data.name])
+    return d
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Mean (and spread) over seeds of time to target, throughput and final accuracy."""
+    reached = [r["seconds_to_target"] for r in runs if r["seconds_to_target"] is not None]
+    out = {
+        "seeds": len(runs),
+        "seeds_reaching_target": len(reached),
+        "mean_images_per_second": statistics.fmean(r["images_per_second"] for r in runs),
+        "mean_final_accuracy": statistics.fmean(r["test_accuracy"][-1] for r in runs),
+        "min_final_accuracy": min(r["test_accuracy"][-1] for r in runs),
+    }
+    if reached:
+        out["mean_seconds_to_target"] = statistics.fmean(reached)
+        out["stdev_seconds_to_target"] = statistics.stdev(reached) if len(reached) > 1 else 0.0
+    return out
+
+
+def git_commit() -> str:
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        return sha + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git repository here)"
+
+
+def environment() -> dict:
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": shlex.join(["python", *sys.argv]),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gpu", action="store_true", help="GPU mode: CUDA events, 10 seeds, lenet-gpu.json")
+    parser.add_argument("--device", default=None, help="device (default: cuda with --gpu, else cpu)")
+    parser.add_argument("--dataset", choices=("auto", "mnist", "digits"), default="auto")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="folder with MNIST/raw/ (default $DLBOOK_DATA)"
+    )
+    parser.add_argument("--seeds", type=int, default=None, help="fast-loop seeds (default 1; 10 with --gpu)")
+    parser.add_argument("--classic-epochs", type=int, default=None, help="classic loop's most epochs")
+    parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
+    parser.add_argument("--batch-size", type=int, default=None, help="override the recipe's batch size")
+    parser.add_argument("--lr", type=float, default=None, help="override the recipe's peak learning rate")
+    parser.add_argument("--variants", default="plain", help=f"fast-loop variants, from {','.join(VARIANTS)}")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file to write")
+    args = parser.parse_args(argv)
+
+    dev = resolve_device(args.device or ("cuda" if args.gpu else "cpu"))
+    variants = [v for v in args.variants.split(",") if v]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        parser.error(f"--variants must be from {', '.join(VARIANTS)}; got {', '.join(unknown)}")
+    seeds = args.seeds if args.seeds is not None else (10 if args.gpu else 1)
+    out = args.out or RESULTS / ("lenet-gpu.json" if args.gpu else f"lenet-{dev.type}.json")
+    root = args.data
+    if root is not None:
+        os.environ["DLBOOK_DATA"] = str(root.resolve())
+    data = load_dataset(args.dataset, root=root)
+    recipe = dict(RECIPES[data.name])
+    for key in ("epochs", "batch_size", "lr"):
+        if getattr(args, key) is not None:
+            recipe[key] = getattr(args, key)
+    target = TARGETS[data.name]
+    print(f"device: {device_name(dev)}; data: {data.name}; target {target:.1%}; recipe {recipe}", flush=True)
+    load_before = os.getloadavg()
+
+    # Warm-up: kernels, allocator, cuDNN heuristics (and compilation), not timed.
+    warm = data.subset(min(data.n_train, 4096), seed=0)
+    for name in variants:
+        try:
+            fit(
+                build(0),
+                warm,
+                epochs=1,
+                batch_size=recipe["batch_size"],
+                lr=recipe["lr"],
+                device=dev,
+                progress=False,
+                **VARIANTS[name],
+            )
+        except Exception as err:  # recorded below when the timed run fails too
+            print(f"warm-up of variant {name} failed: {type(err).__name__}: {err}", flush=True)
+
+    fast: dict[str, dict] = {}
+    for name in variants:
+        runs, error = [], None
+        for seed in range(seeds):
+            try:
+                runs.append(fast_run(data, dev, seed, recipe, **VARIANTS[name]))
+            except Exception as err:
+                error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+                break
+            r = runs[-1]
+            print(
+                f"fast/{name} seed {seed}: acc {r['test_accuracy'][-1]:.4f}, to target "
+                f"{r['seconds_to_target']} s, {r['images_per_second']:,.0f} img/s",
+                flush=True,
+            )
+        fast[name] = {
+            "runs": runs,
+            **(summarise(runs) if runs else {}),
+            **({"error": error} if error else {}),
+        }
+
+    print("classic loop ...", flush=True)
+    classic_epochs = args.classic_epochs or CLASSIC_EPOCHS[data.name]
+    classic = classic_loop(data, root or None, dev, classic_epochs, seed=0)
+    print(
+        f"classic: acc {classic['test_accuracy']}, to target {classic['seconds_to_target']} s, "
+        f"{classic['images_per_second']:,.0f} img/s",
+        flush=True,
+    )
+    plain = fast.get("plain") or next(iter(fast.values()))
+    ratios = {}
+    if plain.get("runs"):
+        ratios["images_per_second"] = plain["mean_images_per_second"] / classic["images_per_second"]
+        if classic["seconds_to_target"] is not None and plain.get("mean_seconds_to_target"):
+            ratios["time_to_target"] = classic["seconds_to_target"] / plain["mean_seconds_to_target"]
+    result = {
+        "benchmark": "lenet5-training",
+        "mode": "gpu" if args.gpu else "cpu",
+        "device": device_name(dev),
+        "device_type": dev.type,
+        "dataset": data.name,
+        "n_train": data.n_train,
+        "n_test": data.n_test,
+        "target_accuracy": target,
+        "timer": "CUDA events" if dev.type == "cuda" else "time.perf_counter",
+        "fast_recipe": recipe,
+        "fast": fast,
+        "classic": classic,
+        "ratios": ratios,
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
+        **environment(),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, indent=2) + "\n")
+    os.replace(tmp, out)
+    for key, value in ratios.items():
+        print(f"ratio fast/classic, {key.replace('_', ' ')}: {value:.2f}x")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

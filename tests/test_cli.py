@@ -1,0 +1,77 @@
+"""End-to-end tests of the command line ``python -m dlbook`` on the digits data set."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
+from dlbook.__main__ import main
+
+
+def test_train_then_evaluate_end_to_end(tmp_path):
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dlbook",
+            "train",
+            "--dataset",
+            "digits",
+            "--device",
+            "cpu",
+            "--epochs",
+            "4",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "test accuracy" in proc.stdout and "digits" in proc.stdout
+    assert "step" in proc.stderr  # the tqdm progress bar
+    ckpt = out / "lenet5.pt"
+    assert ckpt.is_file()
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["test_accuracy"]) == 4
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "dlbook", "evaluate", str(ckpt), "--device", "cpu"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    reported = f"{history['test_accuracy'][-1]:.2%}"
+    assert f"test accuracy {reported}" in proc.stdout
+    assert "confusion matrix" in proc.stdout
+
+
+def test_evaluate_a_truncated_checkpoint_fails_cleanly(tmp_path, capsys):
+    bad = tmp_path / "lenet5.pt"
+    bad.write_bytes(b"PK\x03\x04 not really a checkpoint")
+    assert main(["evaluate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dlbook: error:") and "truncated or corrupt" in err
+    assert "Traceback" not in err
+
+
+def test_missing_mnist_is_reported_not_raised(tmp_path, capsys):
+    code = main(
+        [
+            "train",
+            "--dataset",
+            "mnist",
+            "--no-download",
+            "--data-root",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    assert code == 2
+    assert "MNIST not found" in capsys.readouterr().err

@@ -1,0 +1,135 @@
+"""Unit tests of dlbook.train: the tensor-resident training loop, evaluation helpers, checkpoints."""
+
+from __future__ import annotations
+
+import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
+import pytest
+import torch
+import torch.nn.functional as F
+from dlbook.data import load_dataset
+from dlbook.lenet import build
+from dlbook.train import (
+    RECIPES,
+    CheckpointError,
+    confidently_wrong,
+    confusion_matrix,
+    fit,
+    load_checkpoint,
+    predict,
+    save_checkpoint,
+)
+from test_data import mnist_root
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_dataset("digits")
+
+
+def mean_loss(model, data) -> float:
+    x = (data.train_images.float() / 255 - data.mean) / data.std
+    with torch.no_grad():
+        return float(F.cross_entropy(model.eval()(x), data.train_labels))
+
+
+def test_one_epoch_on_a_small_subset_lowers_the_loss(digits):
+    small = digits.subset(256, seed=0)
+    model = build(0)
+    before = mean_loss(model, small)
+    history = fit(model, small, epochs=1, batch_size=16, lr=1e-2, device="cpu", progress=False)
+    after = mean_loss(model, small)
+    assert after < 0.8 * before, f"loss {before:.3f} -> {after:.3f}"
+    assert len(history.train_loss) == 1 and len(history.step_loss) == 16
+
+
+def test_fit_reaches_95_percent_on_digits(digits):
+    history = fit(build(0), digits, **RECIPES["digits"], device="cpu", progress=False)
+    assert history.final_accuracy >= 0.95
+    assert len(history.test_accuracy) == RECIPES["digits"]["epochs"]
+    assert history.train_seconds == sorted(history.train_seconds) and history.images_per_second > 0
+    assert history.train_loss[-1] < history.train_loss[0]
+
+
+@pytest.mark.slow
+def test_fit_reaches_99_percent_on_mnist():
+    data = load_dataset("mnist", root=mnist_root(), download=False)
+    history = fit(build(0), data, **RECIPES["mnist"], device="cpu", progress=False)
+    assert history.dataset == "mnist"
+    assert history.final_accuracy >= 0.990, f"test accuracy {history.final_accuracy:.4f} < 0.990"
+
+
+def test_same_seed_same_weights_on_cpu(digits):
+    small = digits.subset(300, seed=1)
+    models = []
+    for seed in (7, 7, 8):
+        model = build(0)
+        fit(model, small, epochs=1, batch_size=50, lr=3e-3, device="cpu", seed=seed, progress=False)
+        models.append(model)
+    assert all(torch.equal(p, q) for p, q in zip(models[0].parameters(), models[1].parameters(), strict=True))
+    assert not torch.equal(models[0].fc3.weight, models[2].fc3.weight)  # another shuffling, other weights
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"epochs": 0, "batch_size": 8, "lr": 1e-3}, "epochs"),
+        ({"epochs": 1, "batch_size": 0, "lr": 1e-3}, "batch_size"),
+        ({"epochs": 1, "batch_size": 8, "lr": -1.0}, "lr"),
+        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "optimizer": "rmsprop"}, "optimizer"),
+        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "device": "tpu"}, "device"),
+    ],
+)
+def test_fit_rejects_bad_arguments(digits, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fit(build(0), digits.subset(16), progress=False, **kwargs)
+
+
+def test_sgd_option_trains(digits):
+    history = fit(
+        build(0), digits, epochs=3, batch_size=64, lr=0.05, optimizer="sgd", device="cpu", progress=False
+    )
+    assert history.final_accuracy > 0.5 and history.optimizer == "sgd"
+
+
+def test_confusion_matrix_counts():
+    labels = torch.tensor([0, 0, 1, 2, 2, 2])
+    preds = torch.tensor([0, 1, 1, 2, 0, 2])
+    cm = confusion_matrix(labels, preds, n_classes=3)
+    assert cm.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    with pytest.raises(ValueError, match="labels and predictions"):
+        confusion_matrix(labels, preds[:3])
+
+
+def test_confidently_wrong_orders_by_confidence():
+    labels = torch.tensor([0, 1, 2, 0])
+    probs = torch.tensor([[0.9, 0.1, 0.0], [0.7, 0.3, 0.0], [0.0, 0.05, 0.95], [0.4, 0.6, 0.0]])
+    assert confidently_wrong(labels, probs, k=5).tolist() == [1, 3]
+    assert confidently_wrong(labels, probs, k=1).tolist() == [1]
+
+
+def test_checkpoint_round_trip(digits, tmp_path):
+    model = build(3)
+    history = fit(model, digits.subset(200), epochs=1, batch_size=50, lr=3e-3, device="cpu", progress=False)
+    path = save_checkpoint(tmp_path / "run" / "lenet5.pt", model, digits, history)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["lenet5.pt"]  # no temporary file left
+    loaded, meta = load_checkpoint(path)
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), loaded.parameters(), strict=True))
+    assert meta["dataset"] == "digits" and meta["history"].test_accuracy == history.test_accuracy
+    assert torch.allclose(predict(model, digits, device="cpu"), predict(loaded, digits, device="cpu"))
+
+
+def test_truncated_checkpoint_gives_a_clear_error(digits, tmp_path):
+    model = build(0)
+    history = fit(model, digits.subset(64), epochs=1, batch_size=64, lr=1e-3, device="cpu", progress=False)
+    path = save_checkpoint(tmp_path / "lenet5.pt", model, digits, history)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError, match="truncated or corrupt") as info:
+        load_checkpoint(path)
+    assert info.value.__cause__ is None and str(path) in str(info.value)
+    with pytest.raises(CheckpointError, match="not found"):
+        load_checkpoint(tmp_path / "absent.pt")
+    other = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(3)}, other)
+    with pytest.raises(CheckpointError, match="not a dlbook checkpoint"):
+        load_checkpoint(other)
