@@ -311,6 +311,9 @@ def test_built_pages_launch_their_notebooks(built_book: BuiltBook) -> None:
         assert REPO.colab_url(nb) in hrefs, f"{rel}: no Colab link to {nb}"
         assert REPO.binder_url(nb) in hrefs, f"{rel}: no Binder link to {nb}"
         assert soup.select_one('button[onclick="initThebeSBT()"]') is not None, f"{rel}: no Live Code button"
+        config = soup.find("script", type="text/x-thebe-config")
+        assert config is not None, f"{rel}: no Thebe configuration"
+        assert f'repo: "{REPO.org}/{REPO.name}"' in config.text and f'ref: "{REPO.branch}"' in config.text
 
 
 @pytest.mark.slow
@@ -323,3 +326,10 @@ def test_built_site_loads_mathjax_locally(built_book: BuiltBook) -> None:
         pytest.skip("no page has math")
     assert all("://" not in s for s in scripts), sorted(scripts)
     assert (built_book.html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_readme_badges_are_built_from_config() -> None:
+    text = notebooks.badges()
+    assert f"(https://mybinder.org/v2/gh/{REPO.org}/{REPO.name}/{REPO.branch}?urlpath=lab/tree/book)" in text
+    first = notebooks.executable_pages()[0].relative_to(ROOT).with_suffix(".ipynb").as_posix()
+    assert f"({REPO.colab_url(first)})" in text

@@ -5,7 +5,7 @@ server and no request to any other host, every image loaded, MathJax typeset the
 buttons of executable pages point at their notebooks, an axe-core scan finds no serious or critical
 violation, and the page fits a 375 px phone screen without horizontal scrolling. Also: search finds
 "Hebbian", and the dark mode keeps the figures readable. A screenshot of each page is saved under
-``_build/screenshots/``.
+``_build/screenshots/``, with what was found on it (``<page>.json``).
 
 Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` installs it): Playwright never
 downloads a browser of its own here.
@@ -17,6 +17,7 @@ import functools
 import http.server
 import importlib.util
 import io
+import json
 import os
 import re
 import sys
@@ -173,12 +174,14 @@ def typeset_math(page) -> dict:
     )
 
 
-def serious_violations(page) -> list[str]:
+def axe_scan(page) -> tuple[list[str], dict[str, int]]:
+    """Serious and critical axe-core violations (less the documented exceptions), and all counts by rule."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    found = []
+    found, counts = [], {}
     for violation in results.response["violations"]:
+        counts[f"{violation['id']} ({violation['impact']})"] = len(violation["nodes"])
         if violation["impact"] not in ("serious", "critical"):
             continue
         for node in violation["nodes"]:
@@ -186,7 +189,7 @@ def serious_violations(page) -> list[str]:
             if any(violation["id"] == rule and target == sel for rule, sel, _ in AXE_EXCEPTIONS):
                 continue
             found.append(f"{violation['id']} ({violation['impact']}): {target}")
-    return found
+    return found, counts
 
 
 def screenshot_name(docname: str) -> Path:
@@ -233,7 +236,20 @@ def test_page_in_browser(browser, site: str, docname: str) -> None:
         reading = Visit(
             *(list(v) for v in (visit.console_errors, visit.page_errors, visit.failed, visit.external))
         )
-        violations = serious_violations(page)
+        violations, axe_counts = axe_scan(page)
+        record = {
+            "status": response.status,
+            "images": len(images),
+            "broken_images": broken,
+            "math": math,
+            "console_errors": reading.console_errors,
+            "page_errors": reading.page_errors,
+            "failed_requests": reading.failed,
+            "external_requests": reading.external,
+            "axe_violations": axe_counts,
+            "width_at_375px": widths,
+        }
+        screenshot_name(docname).with_suffix(".json").write_text(json.dumps(record, indent=1))
 
         assert reading.failed == [], f"failed requests to the local server: {reading.failed}"
         assert reading.page_errors == [], f"JavaScript errors: {reading.page_errors}"

@@ -297,16 +297,15 @@ def write(root: Path = ROOT) -> list[Path]:
 
 
 def badges(root: Path = ROOT) -> str:
-    """README badges (Markdown) for the book's landing notebook in Binder and Colab."""
+    """README badges (Markdown): the book's folder in Binder's JupyterLab, its first notebook in Colab."""
     repo = repository(root)
     pages = executable_pages(root)
-    first = pages[0].relative_to(root).with_suffix(".ipynb").as_posix() if pages else "book"
-    return "\n".join(
-        [
-            f"[![Binder](https://mybinder.org/badge_logo.svg)]({repo.binder_url(first)})",
-            f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({repo.colab_url(first)})",
-        ]
-    )
+    lines = [f"[![Binder](https://mybinder.org/badge_logo.svg)]({repo.binder_url('book')})"]
+    if pages:
+        first = pages[0].relative_to(root).with_suffix(".ipynb").as_posix()
+        badge = "https://colab.research.google.com/assets/colab-badge.svg"
+        lines.append(f"[![Open In Colab]({badge})]({repo.colab_url(first)})")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
