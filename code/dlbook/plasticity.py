@@ -191,6 +191,9 @@ def hebb(x: ArrayLike, *, eta: float, w0: ArrayLike, epochs: int = 1, seed: Rng 
 
     Returns:
         Weight trajectory, shape ``(epochs * samples + 1, inputs)``; row 0 is ``w0``.
+
+    Raises:
+        ValueError: if ``x`` is not 2-D, ``w0`` does not match its columns, ``eta`` <= 0 or ``epochs`` < 1.
     """
     x, w0 = _check_data(x, w0, eta, epochs)
     return _trajectory(x, w0, epochs, seed, lambda w, xi: w + eta * (w @ xi) * xi)
@@ -202,7 +205,18 @@ def oja(x: ArrayLike, *, eta: float, w0: ArrayLike, epochs: int = 1, seed: Rng =
     For zero-mean data and small ``eta`` the weights converge to the unit-norm eigenvector of the
     covariance :math:`E[\mathbf{x}\mathbf{x}^\top]` with the largest eigenvalue (up to sign).
 
-    Args and Returns: as in :func:`hebb`.
+    Args:
+        x: data, shape ``(samples, inputs)``.
+        eta: learning rate, > 0.
+        w0: initial weights, shape ``(inputs,)``.
+        epochs: passes over the data, >= 1.
+        seed: None to present samples in order, else an ``int`` or Generator to shuffle each epoch.
+
+    Returns:
+        Weight trajectory, shape ``(epochs * samples + 1, inputs)``; row 0 is ``w0``.
+
+    Raises:
+        ValueError: if ``x`` is not 2-D, ``w0`` does not match its columns, ``eta`` <= 0 or ``epochs`` < 1.
     """
     x, w0 = _check_data(x, w0, eta, epochs)
 
