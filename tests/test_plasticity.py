@@ -229,3 +229,12 @@ def test_trace_history_matches_online_total_and_jumps_at_spikes():
 def test_expectation_and_pairing_reject_bad_input_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_competition_result_summaries_reject_bad_windows():
+    res = pl.simulate_competition(0.5, seed=1, record_every=0.5)
+    assert 0.0 <= res.fraction_bimodal(0.5) <= 1.0 and res.fraction_bimodal(0.5) == 1.0
+    with pytest.raises(ValueError, match="edge"):
+        res.fraction_bimodal(0.0)
+    with pytest.raises(ValueError, match="stop"):
+        res.output_rate(0.3, 0.3)

@@ -121,6 +121,12 @@ def regions() -> list[Region]:
 def region(name: str) -> Region:
     """The region called ``name``.
 
+    Args:
+        name: a region's name, e.g. ``"Deep learning"``.
+
+    Returns:
+        That :class:`Region`.
+
     Raises:
         ValueError: if no region has that name.
     """
@@ -156,6 +162,13 @@ def contains(r: Region, x: np.ndarray | float, y: np.ndarray | float) -> np.ndar
 
 def overlap(a: Region, b: Region, *, n: int = 400) -> float:
     """Area (map units squared) that regions ``a`` and ``b`` share, counted on an ``n`` by ``n`` grid.
+
+    Args:
+        a, b: the two regions.
+        n: grid points per side of the map, >= 10; the error of the area shrinks as ``n`` grows.
+
+    Returns:
+        The shared area (map units squared).
 
     Raises:
         ValueError: if ``n`` < 10.

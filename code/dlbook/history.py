@@ -257,6 +257,12 @@ def model_sizes() -> list[ModelSize]:
 def model(name: str) -> ModelSize:
     """The row of :func:`model_sizes` called ``name``.
 
+    Args:
+        name: a model's name as in :func:`model_sizes`, e.g. ``"GPT-3"``.
+
+    Returns:
+        That model's :class:`ModelSize`.
+
     Raises:
         ValueError: if no model has that name.
     """
@@ -303,6 +309,12 @@ def format_count(n: int) -> str:
 
     Counts below a million are written in full with thousands separators; larger ones to three
     significant figures in millions (M) or billions (B).
+
+    Args:
+        n: a parameter count, >= 0.
+
+    Returns:
+        The formatted count.
 
     Raises:
         ValueError: if ``n`` < 0.

@@ -221,6 +221,9 @@ def lif_rate(
 
     Returns:
         Rates (Hz), same shape as ``current``; always below ``1 / t_ref``.
+
+    Raises:
+        ValueError: for a bad parameter (as in :func:`simulate_lif`).
     """
     _check_lif_parameters(tau_m, r_m, u_rest, u_reset, theta, t_ref)
     drive = r_m * np.asarray(current, dtype=float)

@@ -264,6 +264,9 @@ def bcm(
 
     Returns:
         A :class:`BCMTrajectory` with the weights and thresholds after each sample.
+
+    Raises:
+        ValueError: for bad data or ``eta``/``epochs`` (as in :func:`hebb`), or ``tau_theta`` < 1.
     """
     x, w0 = _check_data(x, w0, eta, epochs)
     if not tau_theta >= 1:
@@ -309,6 +312,9 @@ def stdp_window(
 
     Returns:
         Weight changes, same shape as ``delta_t``.
+
+    Raises:
+        ValueError: if an amplitude is < 0 or a decay time is not > 0.
     """
     _check_window(a_plus, a_minus, tau_plus, tau_minus)
     d = np.asarray(delta_t, dtype=float)
@@ -357,6 +363,9 @@ def stdp_traces(
 
     Returns:
         The summed weight change.
+
+    Raises:
+        ValueError: if a window parameter is out of range (see :func:`stdp_window`).
     """
     _check_window(a_plus, a_minus, tau_plus, tau_minus)
     pre = np.sort(np.asarray(pre_spikes, dtype=float).ravel())
@@ -422,6 +431,9 @@ def stdp_trace_history(
 
     Returns:
         A :class:`TraceHistory` evaluated at ``t``.
+
+    Raises:
+        ValueError: if a window parameter is out of range (see :func:`stdp_window`).
     """
     window = {"a_plus": a_plus, "a_minus": a_minus, "tau_plus": tau_plus, "tau_minus": tau_minus}
     _check_window(**window)
@@ -602,12 +614,36 @@ class CompetitionResult:
     post_spike_times: np.ndarray = field(repr=False)
 
     def fraction_bimodal(self, edge: float = 0.1) -> float:
-        """Fraction of weights within ``edge * g_max`` of 0 or of ``g_max``."""
+        """Fraction of final weights within ``edge * g_max`` of 0 or of ``g_max``.
+
+        Args:
+            edge: width of each band as a fraction of ``g_max``, in (0, 0.5].
+
+        Returns:
+            A fraction in [0, 1].
+
+        Raises:
+            ValueError: if ``edge`` is outside (0, 0.5].
+        """
+        if not 0 < edge <= 0.5:
+            raise ValueError(f"edge must be in (0, 0.5]; got {edge}")
         r = self.w / self.params.g_max
         return float(np.mean((r < edge) | (r > 1.0 - edge)))
 
     def output_rate(self, start: float, stop: float) -> float:
-        """Mean output firing rate (Hz) over ``[start, stop)``."""
+        """Mean output firing rate (Hz) over ``[start, stop)``.
+
+        Args:
+            start, stop: the window (s), ``start < stop``.
+
+        Returns:
+            Number of output spikes in the window divided by its length (Hz).
+
+        Raises:
+            ValueError: if ``stop`` <= ``start``.
+        """
+        if not stop > start:
+            raise ValueError(f"stop must be > start ({start} s); got {stop}")
         s = self.post_spike_times
         return float(np.count_nonzero((s >= start) & (s < stop)) / (stop - start))
 
@@ -617,6 +653,17 @@ def input_events(p: CompetitionParams, duration: float, *, seed: Rng) -> tuple[n
 
     Each train from :func:`poisson_spikes` is put on the grid of ``p.dt``; two spikes of one input in the
     same step count once (the usual discrete-time Poisson input, a Bernoulli draw per step).
+
+    Args:
+        p: the model parameters (``n_inputs``, ``rate``, ``dt``).
+        duration: length of the trains (s), > 0.
+        seed: an ``int`` seed or a :class:`numpy.random.Generator`.
+
+    Returns:
+        ``(steps, synapses)``: integer arrays of equal length, the grid step and input index of each event.
+
+    Raises:
+        ValueError: if ``duration`` is not > 0 (from :func:`poisson_spikes`).
     """
     trains = poisson_spikes(p.rate, duration, p.n_inputs, seed=seed)
     steps = np.concatenate([np.floor(t / p.dt).astype(np.int64) for t in trains])
@@ -671,6 +718,9 @@ def simulate_competition(
 
     Returns:
         A :class:`CompetitionResult`.
+
+    Raises:
+        ValueError: if ``duration`` or ``record_every`` is not > 0, or ``chunk`` < 1.
     """
     p = params or CompetitionParams()
     if chunk < 1:
@@ -759,8 +809,16 @@ def simulate_competition_loop(
     """The same model as :func:`simulate_competition`, written as a straightforward per-step loop.
 
     Every step decays all traces and updates the neuron, as a clock-driven simulator would. It is the
-    readable reference (and the baseline of ``benchmarks/plasticity.py``); arguments and result as in
-    :func:`simulate_competition`.
+    readable reference (and the baseline of ``benchmarks/plasticity.py``).
+
+    Args:
+        duration, params, record_every, seed: as in :func:`simulate_competition`.
+
+    Returns:
+        A :class:`CompetitionResult`, equal to that of :func:`simulate_competition` for the same arguments.
+
+    Raises:
+        ValueError: if ``duration`` or ``record_every`` is not > 0.
     """
     p = params or CompetitionParams()
     w, ev_step, ev_syn, n_steps, every = _setup(p, duration, record_every, seed)
