@@ -43,7 +43,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from dlbook.data import Dataset
 from dlbook.lenet import LeNet5
@@ -113,7 +113,7 @@ class History:
 
         Returns ``None`` if no epoch reached ``target`` (a fraction, e.g. 0.99).
         """
-        for acc, sec in zip(self.test_accuracy, self.train_seconds, strict=True):
+        for acc, sec in zip(self.test_accuracy, self.train_seconds, strict=False):
             if acc >= target:
                 return sec
         return None
@@ -225,7 +225,8 @@ def fit(
     optimizer: str = "adam",
     weight_decay: float = 0.0,
     bf16: bool = False,
-    compile: bool = False,
+    compile: bool | str = False,
+    evaluate: bool = True,
 ) -> History:
     """Train ``model`` on ``data`` with mini-batches drawn from tensors resident on the device.
 
@@ -243,7 +244,10 @@ def fit(
         optimizer: ``"adam"`` or ``"sgd"`` (momentum 0.9, Nesterov).
         weight_decay: L2 penalty coefficient passed to the optimiser (>= 0).
         bf16: compute the forward pass in bfloat16 autocast (CUDA only).
-        compile: run the model through :func:`torch.compile`.
+        compile: run the model through :func:`torch.compile` (a string is passed as its ``mode``,
+            e.g. ``"reduce-overhead"`` for CUDA graphs).
+        evaluate: measure the test accuracy after every epoch; if ``False``, ``test_accuracy``
+            stays empty (use :func:`accuracy` once at the end).
 
     Returns:
         The :class:`History`: per-epoch loss, test accuracy and cumulative training time.
@@ -269,7 +273,10 @@ def fit(
     else:
         opt = torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=total_steps)
-    forward = torch.compile(model) if compile else model
+    if isinstance(compile, str):
+        forward = torch.compile(model, mode=compile)
+    else:
+        forward = torch.compile(model) if compile else model
     gen = torch.Generator(device=dev).manual_seed(seed)
     step_losses = torch.zeros(total_steps, device=dev)
     history = History(data.name, device_name(dev), epochs, batch_size, float(lr), optimizer, seed, n)
@@ -298,9 +305,10 @@ def fit(
         epoch_losses = step_losses[k - steps_per_epoch : k]
         history.train_seconds.append(elapsed)
         history.train_loss.append(float(epoch_losses.mean()))
-        correct = _count_correct(forward, x_test, y_test, scale, shift, bf16)
-        history.test_accuracy.append(correct / data.n_test)
-        bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", test_acc=f"{history.test_accuracy[-1]:.2%}")
+        if evaluate:
+            correct = _count_correct(forward, x_test, y_test, scale, shift, bf16)
+            history.test_accuracy.append(correct / data.n_test)
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", test_acc=f"{history.test_accuracy[-1]:.2%}")
     bar.close()
     history.step_loss = step_losses.tolist()
     model.eval()
@@ -319,6 +327,15 @@ def _count_correct(
             logits = model(xb)
         correct += (logits.argmax(1) == y[start : start + _EVAL_BATCH]).sum()
     return int(correct)
+
+
+def accuracy(model: nn.Module, data: Dataset, *, device: str | torch.device = "auto") -> float:
+    """Fraction of the test images of ``data`` that ``model`` classifies correctly."""
+    dev = resolve_device(device)
+    model.to(dev)
+    scale, shift = 1.0 / (255.0 * data.std), data.mean / data.std
+    x, y = data.test_images.to(dev), data.test_labels.to(dev)
+    return _count_correct(model, x, y, scale, shift) / data.n_test
 
 
 @torch.no_grad()
