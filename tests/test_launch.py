@@ -333,3 +333,49 @@ def test_readme_badges_are_built_from_config() -> None:
     assert f"(https://mybinder.org/v2/gh/{REPO.org}/{REPO.name}/{REPO.branch}?urlpath=lab/tree/book)" in text
     first = notebooks.executable_pages()[0].relative_to(ROOT).with_suffix(".ipynb").as_posix()
     assert f"({REPO.colab_url(first)})" in text
+
+
+# ---- corrections to the theme's HTML (tools/dlbook_site.py) ------------------------------------
+
+site_spec = importlib.util.spec_from_file_location("dlbook_site", ROOT / "tools" / "dlbook_site.py")
+dlbook_site = importlib.util.module_from_spec(site_spec)
+site_spec.loader.exec_module(dlbook_site)
+
+
+def test_site_extension_is_configured() -> None:
+    assert CONFIG["sphinx"]["local_extensions"]["dlbook_site"] == "tools"
+    assert "sphinx-mathjax-offline" in CONFIG["sphinx"]["extra_extensions"]
+
+
+def test_repeated_inline_scripts_are_dropped() -> None:
+    from sphinx.builders.html._assets import _JavaScript
+
+    body = 'const THEBE_JS_URL = "x"'
+    scripts = [
+        _JavaScript(None, body=body),
+        _JavaScript("a.js"),
+        _JavaScript("", body=body),
+        _JavaScript("a.js"),
+    ]
+    context = {"script_files": scripts}
+    dlbook_site.drop_repeated_inline_scripts(context)
+    assert [s.filename for s in context["script_files"]] == [None, "a.js", "a.js"]
+
+
+def test_navigation_summaries_get_names() -> None:
+    html = (
+        '<ul><li><a class="reference" href="x.html">Learning in nature</a><details><summary>'
+        '<span class="toctree-toggle" role="presentation"><i class="fa-solid"></i></span></summary>'
+        "</details></li></ul>"
+    )
+    context = {"generate_toctree_html": lambda kind, **kw: BeautifulSoup(html, "html.parser")}
+    dlbook_site.label_navigation(context)
+    soup = context["generate_toctree_html"]("sidebar", startdepth=0)
+    assert soup.summary["aria-label"] == "Show or hide the sections of Learning in nature"
+
+
+def test_bibliography_entries_are_list_items() -> None:
+    body = '<div role="list" class="citation-list"><div class="citation" id="id1" role="doc-biblioentry">'
+    context = {"body": body}
+    dlbook_site.bibliography_list_items(context)
+    assert context["body"].endswith('<div class="citation" id="id1" role="listitem">')

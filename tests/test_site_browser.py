@@ -108,6 +108,7 @@ class Visit:
 def open_page(browser, site: str, path: str, viewport: dict[str, int] = DESKTOP):
     """A new page that records errors, failed local requests and blocked requests to other hosts."""
     context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(60_000)  # generous: the machine may be busy building or executing
     page = context.new_page()
     visit = Visit()
     host = urlsplit(site).netloc
@@ -162,7 +163,7 @@ def typeset_math(page) -> dict:
     n_math = page.evaluate("document.querySelectorAll('.math, span.math, div.math').length")
     if n_math == 0:
         return {"math": 0, "typeset": 0, "errors": 0, "mathjax": False}
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("MathJax.startup.promise")
     return page.evaluate(
         """() => ({
@@ -265,9 +266,7 @@ def test_search_finds_hebbian(browser, site: str) -> None:
     context, page, visit = open_page(browser, site, "/search.html")
     try:
         page.goto(f"{site}/search.html?q=Hebbian", wait_until="load")
-        page.wait_for_function(
-            "document.querySelectorAll('#search-results ul.search li').length > 0", timeout=30_000
-        )
+        page.wait_for_function("document.querySelectorAll('#search-results ul.search li').length > 0")
         links = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
         assert any("hebbian" in link.lower() for link in links), links
         assert visit.console_errors == [] and visit.page_errors == []
