@@ -245,6 +245,18 @@ def test_relative_images_become_raw_github_urls() -> None:
     assert f"```{{figure}} {raw}/book/img/z.svg" in out
 
 
+def test_myst_roles_become_plain_markdown() -> None:
+    text = (
+        "A {term}`synapse` and {term}`synapses <synapse>` [{cite:p}`hebb1949organization, bi1998synaptic`]; "
+        "{cite:t}`hebb1949organization` found {glue:text}`rate:.1f` Hz; see {doc}`the brain <brain>`, "
+        "{func}`~dlbook.plasticity.stdp` and {math}`x^2`."
+    )
+    assert notebooks.plain_roles(text) == (
+        "A synapse and synapses [[hebb1949organization, bi1998synaptic]]; "
+        "hebb1949organization found `rate` Hz; see the brain, `dlbook.plasticity.stdp` and $x^2$."
+    )
+
+
 # ---- Binder ------------------------------------------------------------------------------------
 
 

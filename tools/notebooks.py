@@ -12,8 +12,10 @@ uses to show launch buttons) gets a committed notebook made from it by jupytext:
   that the pages of that release were executed with. The deploy workflow checks that the tag exists.
   Where ``myst_nb`` is missing (Colab), the same cell gives ``myst_nb.glue`` its notebook meaning
   (show the value when asked to), since the book uses glue only to pass numbers to its prose;
-* then the page's cells, without outputs, and with relative image paths in Markdown made absolute
-  (raw files on GitHub), because a Colab notebook has no checkout beside it.
+* then the page's cells, without outputs, with relative image paths in Markdown made absolute (raw
+  files on GitHub), because a Colab notebook has no checkout beside it, and MyST roles, which plain
+  Markdown cannot show, written as text: ``{term}`x``` as x, ``{cite:p}`key``` as [key],
+  ``{glue:text}`rate:.1f``` as `rate` (the variable the page computes), ``{func}`f``` as `f`.
 
 Everything that names the repository (Colab, Binder, the install requirement, README badges) is built
 here from ``repository:`` in ``_config.yml`` (url, branch, path_to_book) and nowhere else.
@@ -47,6 +49,7 @@ NBFORMAT_MINOR = 5
 
 # ![alt](path "title") and the argument of a {figure}/{image} directive
 MD_IMAGE_RE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+ROLE_RE = re.compile(r"\{([a-z]+(?::[a-z]+)*)\}`([^`]+)`")
 DIRECTIVE_IMAGE_RE = re.compile(r"^(\s*(?:```|:::)\{(?:figure|image)\}\s+)(\S+)", re.MULTILINE)
 
 
@@ -210,6 +213,27 @@ def absolute_images(source: str, page_dir: str, repo: Repository) -> str:
     return DIRECTIVE_IMAGE_RE.sub(fix, MD_IMAGE_RE.sub(fix, source))
 
 
+def plain_roles(source: str) -> str:
+    """Write the MyST roles of a Markdown cell as plain Markdown (see the module docstring)."""
+
+    def plain(match: re.Match[str]) -> str:
+        role, content = match.group(1), match.group(2).strip()
+        titled = re.fullmatch(r"(.*?)\s*<([^>]+)>", content, re.DOTALL)
+        text, target = (titled.group(1), titled.group(2)) if titled else ("", content)
+        if role.startswith("cite"):
+            keys = ", ".join(k.strip() for k in target.split(","))
+            return keys if role == "cite:t" else f"[{keys}]"
+        if role.startswith("glue"):
+            return f"`{target.split(':')[0]}`"
+        if role == "math":
+            return f"${content}$"
+        if role in ("term", "doc", "ref", "numref", "eq", "abbr"):
+            return (text.replace("%s", "").strip() or target) if role != "term" else (text or target)
+        return f"`{text or target.lstrip('~.')}`"
+
+    return ROLE_RE.sub(plain, source)
+
+
 def make_notebook(page: Path, root: Path = ROOT) -> nbformat.NotebookNode:
     """The Colab notebook of one MyST page (no outputs, deterministic cell ids)."""
     repo = repository(root)
@@ -239,7 +263,7 @@ def make_notebook(page: Path, root: Path = ROOT) -> nbformat.NotebookNode:
             new = nbformat.v4.new_code_cell(cell.source, metadata=metadata)
         elif cell.cell_type == "markdown":
             new = nbformat.v4.new_markdown_cell(
-                absolute_images(cell.source, page_dir, repo), metadata=metadata
+                plain_roles(absolute_images(cell.source, page_dir, repo)), metadata=metadata
             )
         else:
             new = nbformat.v4.new_raw_cell(cell.source, metadata=metadata)
