@@ -115,7 +115,10 @@ def test_deploy_requires_real_mnist_and_caches_execution() -> None:
     key = execution[0]["with"]["key"]
     assert "hashFiles('code/**')" in key and "MNIST_KEY" in key
     runs = "\n".join(s.get("run", "") for s in build)
-    assert "MNIST/raw" in runs and "scikit-learn's digits" in runs
+    assert "MNIST/raw" in runs
+    # the post-build check greps for the notice that dlbook.data prints when it falls back
+    notice = re.search(r'grep -rl "([^"]+)" _build/html', runs).group(1)
+    assert notice in (ROOT / "code" / "dlbook" / "data.py").read_text()
 
 
 def test_checkouts_do_not_keep_credentials() -> None:
