@@ -50,7 +50,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision
-from dlbook.data import Dataset, load_dataset
+from dlbook.data import Dataset, default_root, load_dataset
 from dlbook.lenet import build
 from dlbook.train import RECIPES, History, device_name, fit, resolve_device
 
@@ -81,7 +81,7 @@ class _UInt8Images(torch.utils.data.Dataset):
         return self.transform(Image.fromarray(self.images[i], mode="L")), self.labels[i]
 
 
-def classic_datasets(data: Dataset, root: Path | None):
+def classic_datasets(data: Dataset, root: Path):
     """The example's per-sample pipeline: torchvision's MNIST (or digits served the same way)."""
     from torchvision import transforms
 
@@ -117,7 +117,7 @@ class _Clock:
         return time.perf_counter() - self.t
 
 
-def classic_loop(data: Dataset, root: Path | None, dev: torch.device, max_epochs: int, seed: int) -> dict:
+def classic_loop(data: Dataset, root: Path, dev: torch.device, max_epochs: int, seed: int) -> dict:
     """Train with the PyTorch MNIST example's loop until the target accuracy or ``max_epochs``."""
     torch.manual_seed(seed)
     train_set, test_set = classic_datasets(data, root)
@@ -220,6 +220,7 @@ def environment() -> dict:
         "cpu_count": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "dlbook_data": os.environ.get("DLBOOK_DATA"),
     }
 
 
@@ -299,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("classic loop ...", flush=True)
     classic_epochs = args.classic_epochs or CLASSIC_EPOCHS[data.name]
-    classic = classic_loop(data, root or None, dev, classic_epochs, seed=0)
+    classic = classic_loop(data, root or default_root(), dev, classic_epochs, seed=0)
     print(
         f"classic: acc {classic['test_accuracy']}, to target {classic['seconds_to_target']} s, "
         f"{classic['images_per_second']:,.0f} img/s",

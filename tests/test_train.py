@@ -11,10 +11,13 @@ from dlbook.lenet import build
 from dlbook.train import (
     RECIPES,
     CheckpointError,
+    accuracy,
     confidently_wrong,
     confusion_matrix,
     fit,
+    learning_curve,
     load_checkpoint,
+    logistic_regression,
     predict,
     save_checkpoint,
 )
@@ -133,3 +136,20 @@ def test_truncated_checkpoint_gives_a_clear_error(digits, tmp_path):
     torch.save({"weights": torch.zeros(3)}, other)
     with pytest.raises(CheckpointError, match="not a dlbook checkpoint"):
         load_checkpoint(other)
+
+
+def test_learning_curve_rises_with_experience(digits):
+    sizes = [40, 1000]
+    acc = learning_curve(build, digits, sizes, images_per_run=4000, device="cpu")
+    assert len(acc) == 2 and all(0.0 <= a <= 1.0 for a in acc)
+    assert acc[1] > acc[0] + 0.05
+    with pytest.raises(ValueError, match="sizes"):
+        learning_curve(build, digits, [0], device="cpu")
+
+
+def test_logistic_regression_is_a_shallow_baseline(digits):
+    model = logistic_regression(0)
+    assert sum(p.numel() for p in model.parameters()) == 7850
+    assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+    fit(model, digits, epochs=5, batch_size=64, lr=5e-3, device="cpu", progress=False, evaluate=False)
+    assert accuracy(model, digits, device="cpu") > 0.85

@@ -36,6 +36,7 @@ import os
 import platform
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -402,6 +403,87 @@ def confidently_wrong(labels: torch.Tensor, probabilities: torch.Tensor, k: int 
     wrong = torch.nonzero(pred != labels).flatten()
     order = torch.argsort(conf[wrong], descending=True, stable=True)
     return wrong[order[:k]]
+
+
+def logistic_regression(seed: int = 0) -> nn.Module:
+    r"""A shallow baseline: multinomial logistic regression on the 784 raw pixels.
+
+    .. math::
+
+       p(y = k \mid x) = \operatorname{softmax}_k(W x + b), \qquad W \in \mathbb{R}^{10\times 784},
+
+    7,850 parameters, initial weights drawn from ``seed``. It takes the same ``N×1×28×28`` input
+    as :class:`~dlbook.lenet.LeNet5`, so :func:`fit` trains it unchanged.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10))
+
+
+def learning_curve(
+    make_model: Callable[[int], nn.Module],
+    data: Dataset,
+    sizes: Sequence[int],
+    *,
+    images_per_run: int = 12_000,
+    min_epochs: int = 2,
+    max_epochs: int = 50,
+    batch_size: int = 128,
+    lr: float = 5e-3,
+    seed: int = 0,
+    device: str | torch.device = "auto",
+) -> list[float]:
+    """Test accuracy after training on the first ``n`` images of a random order, for each ``n`` in ``sizes``.
+
+    Each run trains a fresh model ``make_model(seed)`` on a random subset of ``n`` training images
+    (nested: the subset for a smaller ``n`` is part of the one for a larger ``n``) for
+    ``clip(images_per_run // n, min_epochs, max_epochs)`` epochs in mini-batches of
+    ``min(batch_size, max(16, n // 16))`` images, so that small training sets still get enough
+    steps, and measures the accuracy on the whole test set.
+
+    Args:
+        make_model: builds a model from a seed, e.g. :func:`dlbook.lenet.build`.
+        data: the data set; its test set is used whole.
+        sizes: training-set sizes, each in ``[1, data.n_train]``.
+        images_per_run, min_epochs, max_epochs: training budget per size, see above.
+        batch_size: the largest mini-batch (see above).
+        lr, seed, device: passed to :func:`fit`.
+
+    Returns:
+        The test accuracy (fraction) for each size, in the order of ``sizes``.
+    """
+    if not sizes or any(not 1 <= n <= data.n_train for n in sizes):
+        raise ValueError(f"sizes must be non-empty, each in [1, {data.n_train}]; got {list(sizes)}")
+    if not 1 <= min_epochs <= max_epochs:
+        raise ValueError(f"need 1 <= min_epochs <= max_epochs; got {min_epochs}, {max_epochs}")
+    order = torch.randperm(data.n_train, generator=torch.Generator().manual_seed(seed))
+    accuracies = []
+    for n in sizes:
+        idx = order[:n]
+        part = Dataset(
+            data.name,
+            data.train_images[idx],
+            data.train_labels[idx],
+            data.test_images,
+            data.test_labels,
+            data.mean,
+            data.std,
+        )
+        epochs = int(min(max(images_per_run // n, min_epochs), max_epochs))
+        model = make_model(seed)
+        fit(
+            model,
+            part,
+            epochs=epochs,
+            batch_size=min(batch_size, max(16, n // 16)),
+            lr=lr,
+            device=device,
+            seed=seed,
+            progress=False,
+            evaluate=False,
+        )
+        accuracies.append(accuracy(model, data, device=device))
+    return accuracies
 
 
 def save_checkpoint(path: str | os.PathLike[str], model: nn.Module, data: Dataset, history: History) -> Path:
