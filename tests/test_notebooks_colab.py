@@ -185,3 +185,43 @@ def test_every_notebook_runs_in_a_colab_like_environment(colab_venv: Path, tmp_p
     assert stderr == {}, json.dumps(stderr, indent=1)
     setup = {name: r["setup_output"] for name, r in results.items() if r["setup_output"]}
     assert setup == {}, f"the install cell printed (it should find dlbook installed): {setup}"
+
+
+def test_install_cell_installs_dlbook_from_a_git_tag(colab_venv: Path, tmp_path: Path) -> None:
+    """The install cell's pip command, run for real against a local clone tagged like a release.
+
+    Colab fetches ``git+https://github.com/...@v<version>#subdirectory=code``; here the same requirement
+    points at a local repository holding ``code/`` at the tag, so the ``#subdirectory`` install runs
+    without the network (pip still takes the build backend, setuptools, from the configured index).
+    Afterwards dlbook is uninstalled; the fixture installs a fresh wheel on every run.
+    """
+    repo = tmp_path / "repo"
+    shutil.copytree(
+        ROOT / "code",
+        repo / "code",
+        ignore=shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__"),
+    )
+    git = ["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@localhost"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "code"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "release"], check=True)
+    subprocess.run([*git, "tag", notebooks.install_ref()], check=True)
+    requirement = f"dlbook @ git+file://localhost{repo}@{notebooks.install_ref()}#subdirectory=code"
+    source = notebooks.setup_source(requirement, needs_glue=True)
+
+    python = str(colab_venv / "bin" / "python")
+    env = clean_env(colab_venv)
+    subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "-y", "dlbook"], env=env, check=True)
+    try:
+        check = "import importlib.util, sys; assert importlib.util.find_spec('dlbook') is None"
+        subprocess.run([python, "-c", check], env=env, check=True)
+        script = (
+            source + "\nimport dlbook\nfrom myst_nb import glue\nprint(dlbook.__version__, dlbook.__file__)\n"
+        )
+        proc = subprocess.run([python, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+        version, path = proc.stdout.split()[-2:]
+        assert version == notebooks.package_version()
+        assert Path(path).resolve().is_relative_to(colab_venv.resolve())
+    finally:
+        subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "-y", "dlbook"], env=env, check=False)
