@@ -16,7 +16,7 @@ with the mean :math:`\mu` and standard deviation :math:`\sigma` of the training 
 (:attr:`Dataset.mean`, :attr:`Dataset.std`, on the 0 to 1 scale).
 
 * ``"mnist"``: the MNIST database of :cite:t:`lecun1998gradient`, 60,000 training and
-  10,000 test digits, read with :class:`torchvision.datasets.MNIST` from
+  10,000 test digits, read with ``torchvision.datasets.MNIST`` from
   ``<root>/MNIST/raw/``. Files already there are used without any network access, also
   from a read-only folder.
 * ``"digits"``: the 1,797 real :math:`8\times 8` scans bundled with scikit-learn, enlarged to

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-#: Shape of one input image: one channel of 28×28 pixels.
+#: The shape of one input image, one channel of 28×28 pixels.
 INPUT_SHAPE: tuple[int, int, int] = (1, 28, 28)
 
 

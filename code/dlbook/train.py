@@ -21,7 +21,7 @@ mini-batch is an index into them:
    ``lr/25e4``.
 
 After each epoch the test accuracy is measured; training time excludes this evaluation. On a
-CUDA device the time is measured with CUDA events, elsewhere with :func:`time.perf_counter`.
+CUDA device the time is measured with CUDA events, elsewhere with ``time.perf_counter``.
 With the same ``seed``, model initialisation and number of threads, training on the CPU is
 deterministic.
 
@@ -99,7 +99,7 @@ class History:
 
     @property
     def images_per_second(self) -> float:
-        """Training throughput: images processed per second of training time."""
+        """Training throughput, in images processed per second of training time."""
         if not self.train_seconds or self.train_seconds[-1] <= 0:
             return float("nan")
         return len(self.train_seconds) * self.n_train / self.train_seconds[-1]
