@@ -167,8 +167,8 @@ def _download_mnist(root: Path) -> None:
     try:
         MNIST(str(root), train=True, download=True)
     except (RuntimeError, OSError, urllib.error.URLError, TimeoutError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DataNotFoundError(_missing_message(root, f"the download failed: {first}")) from err
+        detail = " ".join(str(err).split())[:300] or type(err).__name__
+        raise DataNotFoundError(_missing_message(root, f"the download failed: {detail}")) from err
     finally:
         socket.setdefaulttimeout(old)
 

@@ -177,7 +177,7 @@ def device_name(device: str | torch.device = "auto") -> str:
                     break
     except OSError:
         pass
-    return f"CPU: {model} ({torch.get_num_threads()} threads)"
+    return f"{model} (CPU, {torch.get_num_threads()} threads)"
 
 
 def _check_fit_args(epochs: int, batch_size: int, lr: float, optimizer: str) -> None:
