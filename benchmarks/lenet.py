@@ -275,16 +275,18 @@ def main(argv: list[str] | None = None) -> int:
     # Warm-up: kernels, allocator, cuDNN heuristics (and compilation), not timed.
     warm = data.subset(min(data.n_train, 4096), seed=0)
     for name in variants:
+        changes, options = VARIANTS[name]
+        r = {**recipe, **changes}
         try:
             fit(
                 build(0),
                 warm,
                 epochs=1,
-                batch_size=recipe["batch_size"],
-                lr=recipe["lr"],
+                batch_size=r["batch_size"],
+                lr=r["lr"],
                 device=dev,
                 progress=False,
-                **VARIANTS[name],
+                **options,
             )
         except Exception as err:  # recorded below when the timed run fails too
             print(f"warm-up of variant {name} failed: {type(err).__name__}: {err}", flush=True)
@@ -305,11 +307,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['seconds_to_target']} s, {r['images_per_second']:,.0f} img/s",
                 flush=True,
             )
-        fast[name] = {
-            "runs": runs,
-            **(summarise(runs) if runs else {}),
-            **({"error": error} if error else {}),
-        }
+        fast[name] = {"recipe": {**recipe, **changes}, "options": options, "runs": runs}
+        fast[name].update(summarise(runs) if runs else {})
+        if error:
+            fast[name]["error"] = error
 
     print("classic loop ...", flush=True)
     classic_epochs = args.classic_epochs or CLASSIC_EPOCHS[data.name]
