@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# Threads that wait passively: on a busy 2-core machine, PyTorch's spinning OpenMP threads slow
+# training by an order of magnitude (dlbook sets the same default; tests may import torch first).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
