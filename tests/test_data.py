@@ -62,6 +62,18 @@ def test_auto_falls_back_to_digits_with_a_notice(tmp_path, capsys):
     assert out.count("\n") == 1 and "digits" in out and str(tmp_path) in out
 
 
+def test_dlbook_dataset_makes_auto_strict(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DLBOOK_DATASET", "mnist")
+    with pytest.raises(DataNotFoundError):
+        load_dataset("auto", root=tmp_path, download=False)
+    assert "digits instead" not in capsys.readouterr().out
+    monkeypatch.setenv("DLBOOK_DATASET", "digits")
+    assert load_dataset("auto", root=tmp_path, download=False).name == "digits"
+    monkeypatch.setenv("DLBOOK_DATASET", "cifar")
+    with pytest.raises(ValueError, match="DLBOOK_DATASET"):
+        load_dataset("auto", root=tmp_path, download=False)
+
+
 def test_mnist_reads_the_files_and_writes_nothing():
     root = mnist_root()
     before = sorted(p.relative_to(root) for p in root.rglob("*"))

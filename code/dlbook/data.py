@@ -230,7 +230,9 @@ def load_dataset(
 
     Args:
         name: ``"mnist"``, ``"digits"`` or ``"auto"`` (MNIST when present or downloadable,
-            else digits, with a one-line notice on standard output).
+            else digits, with a one-line notice on standard output). The environment variable
+            ``DLBOOK_DATASET`` replaces ``"auto"`` by the name it holds: the publishing workflow
+            sets ``DLBOOK_DATASET=mnist`` so that a published page never shows the fallback.
         root: folder that holds (or will hold) ``MNIST/raw/``; default :func:`default_root`.
         download: whether MNIST may be downloaded when its files are missing. Each network
             connection gives up after :data:`DOWNLOAD_TIMEOUT_S` seconds.
@@ -239,12 +241,18 @@ def load_dataset(
         The :class:`Dataset`; its ``name`` says which data set was loaded.
 
     Raises:
-        ValueError: if ``name`` is not one of :data:`NAMES`.
+        ValueError: if ``name`` (or ``DLBOOK_DATASET``) is not one of :data:`NAMES`.
         DataNotFoundError: for ``"mnist"``, if the files are missing and cannot be downloaded;
             the message says where they were looked for and how to provide them.
     """
     if name not in NAMES:
         raise ValueError(f"name must be one of {', '.join(repr(n) for n in NAMES)}; got {name!r}")
+    forced = os.environ.get("DLBOOK_DATASET", "").strip()
+    if name == "auto" and forced:
+        if forced not in NAMES:
+            allowed = ", ".join(repr(n) for n in NAMES)
+            raise ValueError(f"DLBOOK_DATASET must be one of {allowed}; got {forced!r}")
+        name = forced
     folder = Path(root).expanduser() if root is not None else default_root()
     if name == "digits":
         return _load_digits()
