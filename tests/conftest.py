@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 # Threads that wait passively: on a busy 2-core machine, PyTorch's spinning OpenMP threads slow
 # training by an order of magnitude (dlbook sets the same default; tests may import torch first).
@@ -62,3 +64,30 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
         tail = "\n".join(book.log.splitlines()[-60:])
         pytest.fail(f"jupyter-book build failed (exit {book.returncode}); log tail:\n{tail}")
     return book
+
+
+def article(book: BuiltBook, docname: str) -> BeautifulSoup:
+    """The main content (``<article>`` or ``<main>``) of a built page, e.g. ``book/nature/brain``."""
+    soup = BeautifulSoup((book.html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    main = soup.find("article") or soup.find("main")
+    assert main is not None, f"{docname}: no <article>/<main>"
+    return main
+
+
+def text_of(node: BeautifulSoup) -> str:
+    """Visible text with runs of white space collapsed and Sphinx's curly apostrophes made straight."""
+    return re.sub(r"\s+", " ", node.get_text(" ")).replace("\u2019", "'")
+
+
+def figure_image(book: BuiltBook, docname: str, figure_id: str) -> Path:
+    """The image in ``<figure id=figure_id>`` of a page; asserts it exists, is not empty, has alt text."""
+    fig = article(book, docname).find("figure", id=figure_id)
+    assert fig is not None, f"{docname}: no figure with id {figure_id}"
+    img = fig.find("img")
+    assert img is not None, f"{docname}#{figure_id}: the figure has no image"
+    assert img.get("alt", "").strip(), f"{docname}#{figure_id}: image without alt text"
+    path = (book.html / docname).parent / img["src"]
+    assert path.is_file() and path.stat().st_size > 1000, (
+        f"{docname}#{figure_id}: {img['src']} missing or empty"
+    )
+    return path

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, article
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +38,6 @@ def page_html(book: BuiltBook, docname: str) -> BeautifulSoup:
     return BeautifulSoup((book.html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
 
 
-def main_content(soup: BeautifulSoup) -> BeautifulSoup:
-    main = soup.find("article") or soup.find("main")
-    assert main is not None, "no <article>/<main> in the page"
-    return main
-
-
 def test_toc_lists_every_page_once_and_each_source_exists() -> None:
     files = toc_files()
     assert len(files) == len(set(files)), "a page is listed twice in _toc.yml"
@@ -70,7 +64,7 @@ def test_one_html_page_per_toc_entry(built_book: BuiltBook) -> None:
 
 @pytest.mark.parametrize("docname", toc_files())
 def test_no_error_traceback_or_stderr_in_cells(built_book: BuiltBook, docname: str) -> None:
-    main = main_content(page_html(built_book, docname))
+    main = article(built_book, docname)
     for cls in ("stderr", "traceback", "error"):
         bad = main.select(f"div.output.{cls}, div.cell_output .{cls}")
         assert not bad, f"{docname}: a cell shows {cls} output: {bad[0].get_text()[:300]}"
@@ -84,7 +78,7 @@ def test_no_error_traceback_or_stderr_in_cells(built_book: BuiltBook, docname: s
 @pytest.mark.parametrize("docname", toc_files())
 def test_images_exist_and_have_alt_text(built_book: BuiltBook, docname: str) -> None:
     page = built_book.html / f"{docname}.html"
-    for img in main_content(page_html(built_book, docname)).find_all("img"):
+    for img in article(built_book, docname).find_all("img"):
         src = img.get("src", "")
         assert src and not src.startswith("data:"), f"{docname}: image without a file: {src[:60]}"
         if urlsplit(src).scheme:
@@ -108,7 +102,7 @@ def test_internal_links_and_anchors_resolve(built_book: BuiltBook) -> None:
     broken = []
     for name in toc_files():
         page = built_book.html / f"{name}.html"
-        for a in main_content(page_html(built_book, name)).find_all("a", href=True):
+        for a in article(built_book, name).find_all("a", href=True):
             href = a["href"]
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("mailto:", "//")):
@@ -152,12 +146,12 @@ def test_bibliography_lists_each_cited_work(built_book: BuiltBook) -> None:
     assert len(entry_ids) == len(cited_keys()), "the bibliography must list exactly the cited works"
     # every citation link in the pages points at one of those entries
     for name in toc_files():
-        for a in main_content(page_html(built_book, name)).select("a[href*='bibliography.html#']"):
+        for a in article(built_book, name).select("a[href*='bibliography.html#']"):
             fragment = a["href"].split("#", 1)[1]
             assert fragment in entry_ids, f"{name}: citation {a.get_text()!r} points nowhere"
 
 
 def test_landing_page_and_glossary_exist(built_book: BuiltBook) -> None:
-    glossary = main_content(page_html(built_book, "book/glossary"))
+    glossary = article(built_book, "book/glossary")
     assert len(glossary.select("dl.glossary dt")) >= 10, "the glossary should define the book's core terms"
     assert (built_book.html / "index.html").is_file()

@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import BuiltBook
+from conftest import BuiltBook, article, figure_image, text_of
 
 pytestmark = pytest.mark.slow
 
 BACKPROP = "book/history/backpropagation"
 REPRESENTATIONS = "book/history/representations"
-
-
-def article(book: BuiltBook, docname: str) -> BeautifulSoup:
-    soup = BeautifulSoup((book.html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
-    main = soup.find("article") or soup.find("main")
-    assert main is not None, f"{docname}: no <article>/<main>"
-    return main
-
-
-def text_of(node: BeautifulSoup) -> str:
-    return re.sub(r"\s+", " ", node.get_text(" ")).replace("\u2019", "'")
-
-
-def figure_image(book: BuiltBook, docname: str, figure_id: str) -> Path:
-    fig = article(book, docname).find("figure", id=figure_id)
-    assert fig is not None, f"{docname}: no figure with id {figure_id}"
-    img = fig.find("img")
-    assert img is not None and img.get("alt", "").strip(), f"{docname}#{figure_id}: no image with alt text"
-    path = (book.html / docname).parent / img["src"]
-    assert path.is_file() and path.stat().st_size > 1000, f"{docname}#{figure_id}: {img['src']} missing"
-    return path
 
 
 def test_backpropagation_page_has_its_figures(built_book: BuiltBook) -> None:

@@ -11,8 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from bs4 import BeautifulSoup
-from conftest import BuiltBook
+from conftest import BuiltBook, article, text_of
 from dlbook import neurons, plasticity
 
 pytestmark = pytest.mark.slow
@@ -23,18 +22,6 @@ FIGURES = {
     "book/nature/hebbian": 7,
     "book/history/mcculloch-pitts": 1,
 }
-
-
-def article(book: BuiltBook, docname: str) -> BeautifulSoup:
-    soup = BeautifulSoup((book.html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
-    main = soup.find("article") or soup.find("main")
-    assert main is not None, f"{docname}: no <article>/<main>"
-    return main
-
-
-def text_of(node: BeautifulSoup) -> str:
-    """Visible text with runs of white space collapsed and Sphinx's curly apostrophes made straight."""
-    return re.sub(r"\s+", " ", node.get_text(" ")).replace("\u2019", "'")
 
 
 @pytest.mark.parametrize(("docname", "count"), FIGURES.items())

@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import posixpath
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
-from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, article, figure_image, text_of
 from dlbook import history
 from dlbook.lenet import LeNet5, count_parameters
 
 pytestmark = pytest.mark.slow
-
-
-def article(book: BuiltBook, docname: str) -> BeautifulSoup:
-    soup = BeautifulSoup((book.html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
-    main = soup.find("article") or soup.find("main")
-    assert main is not None, f"{docname}: no <article>/<main>"
-    return main
-
-
-def text_of(node: BeautifulSoup) -> str:
-    """Visible text with runs of white space collapsed and Sphinx's curly apostrophes made straight."""
-    return re.sub(r"\s+", " ", node.get_text(" ")).replace("\u2019", "'")
-
-
-def figure_image(book: BuiltBook, docname: str, figure_id: str) -> Path:
-    """The image in ``<figure id=figure_id>`` of a page; asserts it exists, is not empty, has alt text."""
-    fig = article(book, docname).find("figure", id=figure_id)
-    assert fig is not None, f"{docname}: no figure with id {figure_id}"
-    img = fig.find("img")
-    assert img is not None, f"{docname}#{figure_id}: the figure has no image"
-    assert img.get("alt", "").strip(), f"{docname}#{figure_id}: image without alt text"
-    path = (book.html / docname).parent / img["src"]
-    assert path.is_file() and path.stat().st_size > 1000, (
-        f"{docname}#{figure_id}: {img['src']} missing or empty"
-    )
-    return path
 
 
 def test_history_page_has_the_timeline_and_model_size_figures(built_book: BuiltBook) -> None:
