@@ -45,7 +45,6 @@ import shlex
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dlbook  # noqa: F401  (sets the OpenMP wait policy before torch is imported)
@@ -55,7 +54,7 @@ import torch.nn.functional as F
 import torchvision
 from dlbook.data import Dataset, default_root, load_dataset
 from dlbook.lenet import build
-from dlbook.train import RECIPES, History, device_name, fit, resolve_device
+from dlbook.train import RECIPES, History, Timer, device_name, fit, resolve_device
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -106,27 +105,6 @@ def classic_datasets(data: Dataset, root: Path):
     )
 
 
-class _Clock:
-    """Seconds between ``start`` and ``stop``: CUDA events on CUDA, else ``perf_counter``."""
-
-    def __init__(self, dev: torch.device) -> None:
-        self.cuda = dev.type == "cuda"
-
-    def start(self) -> None:
-        if self.cuda:
-            self.a, self.b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            self.a.record()
-        else:
-            self.t = time.perf_counter()
-
-    def stop(self) -> float:
-        if self.cuda:
-            self.b.record()
-            self.b.synchronize()
-            return self.a.elapsed_time(self.b) / 1000.0
-        return time.perf_counter() - self.t
-
-
 def classic_loop(data: Dataset, root: Path, dev: torch.device, max_epochs: int, seed: int) -> dict:
     """Train with the PyTorch MNIST example's loop until the target accuracy or ``max_epochs``."""
     torch.manual_seed(seed)
@@ -137,7 +115,7 @@ def classic_loop(data: Dataset, root: Path, dev: torch.device, max_epochs: int, 
     model = build(seed).to(dev)
     opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
-    clock = _Clock(dev)
+    clock = Timer(dev)
     elapsed, seconds, accuracy, losses = 0.0, [], [], []
     for _ in range(max_epochs):
         model.train()

@@ -72,7 +72,7 @@ def test_no_error_traceback_or_stderr_in_cells(built_book: BuiltBook, docname: s
     for marker in ("Traceback (most recent call last)", "Warning:", "DeprecationWarning"):
         outputs = " ".join(o.get_text() for o in main.select("div.cell_output"))
         assert marker not in outputs, f"{docname}: cell output contains {marker!r}"
-    assert "(Being written.)" not in text, f"{docname} is still a placeholder"
+    assert "(Being written.)" not in text, f"{docname} still has the skeleton's stub text"
 
 
 @pytest.mark.parametrize("docname", toc_files())

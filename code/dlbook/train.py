@@ -191,8 +191,9 @@ def _check_fit_args(epochs: int, batch_size: int, lr: float, optimizer: str) -> 
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
 
 
-class _Timer:
-    """Training time in s: CUDA events on a CUDA device (asynchronous), else ``perf_counter``."""
+class Timer:
+    """Seconds between ``start()`` and ``stop()``: CUDA events on a CUDA device (asynchronous), else
+    ``time.perf_counter``. Used by :func:`fit` and by ``benchmarks/lenet.py``."""
 
     def __init__(self, dev: torch.device) -> None:
         self.cuda = dev.type == "cuda"
@@ -281,7 +282,7 @@ def fit(
     gen = torch.Generator(device=dev).manual_seed(seed)
     step_losses = torch.zeros(total_steps, device=dev)
     history = History(data.name, device_name(dev), epochs, batch_size, float(lr), optimizer, seed, n)
-    timer = _Timer(dev)
+    timer = Timer(dev)
     elapsed = 0.0
     bar = tqdm(total=total_steps, disable=not progress, unit="step", desc=f"{data.name} on {dev.type}")
     k = 0
