@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -19,6 +20,21 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def load_module(name: str, path: Path):
+    """Import a script that is not in a package (tools/, book/_ext/) as module ``name``, once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses in the module look themselves up here
+    spec.loader.exec_module(module)
+    return module
+
+
+#: tools/notebooks.py: the table of contents, the executable pages and every launch link.
+notebooks = load_module("notebooks", ROOT / "tools" / "notebooks.py")
 
 # The tests train on the real MNIST files beside the checkout when they are there.
 if "DLBOOK_DATA" not in os.environ and (SHARED_DATA / "MNIST" / "raw").is_dir():

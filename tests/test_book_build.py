@@ -7,9 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook, article
+from conftest import ROOT, BuiltBook, article, notebooks
 
 pytestmark = pytest.mark.slow
 
@@ -19,19 +18,7 @@ BIBKEY_RE = re.compile(r"^@\w+\{([^,\s]+),", re.MULTILINE)
 
 def toc_files() -> list[str]:
     """Every page named in _toc.yml, as a path without suffix (e.g. ``book/index``)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("chapters", "sections", "parts"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []))
-    walk(toc.get("chapters", []))
-    return files
+    return notebooks.toc_files()
 
 
 def page_html(book: BuiltBook, docname: str) -> BeautifulSoup:

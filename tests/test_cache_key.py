@@ -7,7 +7,6 @@ the cache instead of executing again.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,16 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_module
 
 EXT_DIR = ROOT / "book" / "_ext"
 
 
 def load_extension():
-    spec = importlib.util.spec_from_file_location("dlbook_cache", EXT_DIR / "dlbook_cache.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("dlbook_cache", EXT_DIR / "dlbook_cache.py")
 
 
 def test_digest_changes_with_code_and_env_but_not_with_bytecode(tmp_path: Path, monkeypatch) -> None:

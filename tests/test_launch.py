@@ -18,13 +18,8 @@ import nbformat
 import pytest
 import tomllib
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, load_module, notebooks
 from packaging.requirements import Requirement
-
-spec = importlib.util.spec_from_file_location("notebooks", ROOT / "tools" / "notebooks.py")
-notebooks = importlib.util.module_from_spec(spec)
-sys.modules["notebooks"] = notebooks
-spec.loader.exec_module(notebooks)
 
 REPO = notebooks.repository()
 CONFIG = notebooks.load_config()
@@ -349,9 +344,7 @@ def test_readme_badges_are_built_from_config() -> None:
 
 # ---- corrections to the theme's HTML (tools/dlbook_site.py) ------------------------------------
 
-site_spec = importlib.util.spec_from_file_location("dlbook_site", ROOT / "tools" / "dlbook_site.py")
-dlbook_site = importlib.util.module_from_spec(site_spec)
-site_spec.loader.exec_module(dlbook_site)
+dlbook_site = load_module("dlbook_site", ROOT / "tools" / "dlbook_site.py")
 
 
 def test_site_extension_is_configured() -> None:

@@ -14,7 +14,6 @@ install torch and torchvision from that index instead of the configured one.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -24,14 +23,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, notebooks
 
 pytestmark = pytest.mark.slow
 
-spec = importlib.util.spec_from_file_location("notebooks", ROOT / "tools" / "notebooks.py")
-notebooks = importlib.util.module_from_spec(spec)
-sys.modules.setdefault("notebooks", notebooks)
-spec.loader.exec_module(notebooks)
 
 VENV = ROOT / "_build" / "colab-venv"
 TORCH = ("torch", "torchvision")

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import io
 import json
 import os
 import re
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from conftest import ROOT, BuiltBook
+from conftest import ROOT, BuiltBook, notebooks
 from PIL import Image
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -54,10 +52,6 @@ PHONE = {"width": 375, "height": 812}
 # that element are ignored; every other violation fails the test.
 AXE_EXCEPTIONS: list[tuple[str, str, str]] = []
 
-spec = importlib.util.spec_from_file_location("notebooks", ROOT / "tools" / "notebooks.py")
-notebooks = importlib.util.module_from_spec(spec)
-sys.modules.setdefault("notebooks", notebooks)
-spec.loader.exec_module(notebooks)
 REPO = notebooks.repository()
 PAGES = notebooks.toc_files()
 EXECUTABLE = {p.relative_to(ROOT).with_suffix("").as_posix() for p in notebooks.executable_pages()}
