@@ -12,6 +12,7 @@ from dlbook.train import (
     RECIPES,
     CheckpointError,
     accuracy,
+    bf16_supported,
     confidently_wrong,
     confusion_matrix,
     fit,
@@ -20,6 +21,7 @@ from dlbook.train import (
     logistic_regression,
     predict,
     save_checkpoint,
+    smoothed_cross_entropy,
 )
 from test_data import mnist_root
 
@@ -80,11 +82,62 @@ def test_same_seed_same_weights_on_cpu(digits):
         ({"epochs": 1, "batch_size": 8, "lr": -1.0}, "lr"),
         ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "optimizer": "rmsprop"}, "optimizer"),
         ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "device": "tpu"}, "device"),
+        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "label_smoothing": 1.0}, "label_smoothing"),
+        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "label_smoothing": -0.1}, "label_smoothing"),
     ],
 )
 def test_fit_rejects_bad_arguments(digits, kwargs, match):
     with pytest.raises(ValueError, match=match):
         fit(build(0), digits.subset(16), progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("epsilon", [0.0, 0.1, 0.5])
+def test_smoothed_cross_entropy_matches_torch(epsilon):
+    logits = torch.randn(32, 10, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    targets = torch.randint(0, 10, (32,), generator=torch.Generator().manual_seed(1))
+    loss, ce = smoothed_cross_entropy(logits, targets, epsilon)
+    torch.testing.assert_close(loss, F.cross_entropy(logits, targets, label_smoothing=epsilon))
+    torch.testing.assert_close(ce, F.cross_entropy(logits, targets))
+    (grad,) = torch.autograd.grad(loss, logits)
+    (expected,) = torch.autograd.grad(F.cross_entropy(logits, targets, label_smoothing=epsilon), logits)
+    torch.testing.assert_close(grad, expected)
+
+
+def test_history_records_the_plain_cross_entropy_under_label_smoothing(digits):
+    small = digits.subset(200, seed=0)
+    model = build(0)
+    plain = mean_loss(model, small)
+    x = (small.train_images.float() / 255 - small.mean) / small.std
+    with torch.no_grad():
+        smoothed = float(F.cross_entropy(model.eval()(x), small.train_labels, label_smoothing=0.5))
+    assert abs(smoothed - plain) > 1e-2  # the two losses differ, so the check below can fail
+    # One step over the whole set: the recorded loss is that of the initial weights.
+    history = fit(model, small, epochs=1, batch_size=200, lr=1e-3, label_smoothing=0.5, progress=False)
+    assert history.label_smoothing == 0.5
+    assert history.train_loss[0] == pytest.approx(plain, rel=1e-4)
+
+
+def test_channels_last_gives_the_same_training_and_a_contiguous_model(digits):
+    small = digits.subset(256, seed=0)
+    models = []
+    for layout in (True, False):
+        model = build(0)
+        fit(
+            model, small, epochs=1, batch_size=32, lr=3e-3, channels_last=layout, device="cpu", progress=False
+        )
+        assert all(p.is_contiguous() for p in model.parameters())
+        models.append(model)
+    for p, q in zip(models[0].parameters(), models[1].parameters(), strict=True):
+        torch.testing.assert_close(p, q, rtol=1e-3, atol=1e-4)
+
+
+def test_bf16_on_the_cpu_trains(digits):
+    small = digits.subset(256, seed=0)
+    model = build(0)
+    before = mean_loss(model, small)
+    fit(model, small, epochs=1, batch_size=16, lr=1e-2, bf16=True, device="cpu", progress=False)
+    assert mean_loss(model, small) < 0.8 * before
+    assert isinstance(bf16_supported("cpu"), bool)
 
 
 def test_sgd_option_trains(digits):

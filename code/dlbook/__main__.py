@@ -2,7 +2,7 @@
 
 Examples::
 
-    python -m dlbook train --dataset auto --device auto --epochs 3 --out runs/lenet5
+    python -m dlbook train --dataset auto --device auto --epochs 2 --out runs/lenet5
     python -m dlbook evaluate runs/lenet5/lenet5.pt
 
 ``train`` shows a progress bar, prints a summary and writes the checkpoint ``lenet5.pt`` (atomically)
@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, default=None, help="passes over the training set")
     train.add_argument("--batch-size", type=int, default=None, help="images per step")
     train.add_argument("--lr", type=float, default=None, help="peak learning rate of the one-cycle schedule")
+    train.add_argument(
+        "--label-smoothing", type=float, default=None, help="label smoothing epsilon in [0, 1)"
+    )
     train.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
     train.add_argument("--seed", type=int, default=0, help="seed of the initial weights and the shuffling")
     train.add_argument("--out", type=Path, default=Path("runs/lenet5"), help="output folder")
@@ -56,6 +59,7 @@ def _train(args: argparse.Namespace) -> int:
     epochs = args.epochs if args.epochs is not None else recipe["epochs"]
     batch_size = args.batch_size if args.batch_size is not None else recipe["batch_size"]
     lr = args.lr if args.lr is not None else recipe["lr"]
+    smoothing = args.label_smoothing if args.label_smoothing is not None else recipe["label_smoothing"]
     model = build(args.seed)
     print(
         f"LeNet-5 ({count_parameters(model):,} parameters) on {data.name}: "
@@ -71,6 +75,7 @@ def _train(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=not args.no_progress,
         optimizer=args.optimizer,
+        label_smoothing=smoothing,
     )
     ckpt = save_checkpoint(args.out / "lenet5.pt", model, data, history)
     (args.out / "history.json").write_text(json.dumps(history.to_dict(), indent=2) + "\n")

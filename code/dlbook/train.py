@@ -9,13 +9,19 @@ mini-batch is an index into them:
    device;
 2. each mini-batch :math:`B` of images is standardised on the fly,
    :math:`\tilde x = (x/255 - \mu)/\sigma`;
-3. the network's logits :math:`z \in \mathbb{R}^{|B|\times 10}` give the mean cross-entropy
+3. the network's logits :math:`z \in \mathbb{R}^{|B|\times 10}` give the log-probabilities
+   :math:`\ell_{ik} = z_{ik} - \log\sum_{j=0}^{9} e^{z_{ij}}` and the mean cross-entropy
+   :math:`L_\text{CE} = -\frac{1}{|B|}\sum_{i\in B} \ell_{i,y_i}`; with label smoothing
+   :math:`\varepsilon` :cite:p:`szegedy2016rethinking` the target puts :math:`\varepsilon/10` on every
+   class and the rest on the true one, and the loss minimised is
 
    .. math::
 
-      L = -\frac{1}{|B|}\sum_{i\in B} \log \frac{e^{z_{i,y_i}}}{\sum_{k=0}^{9} e^{z_{ik}}},
+      L = (1-\varepsilon)\,L_\text{CE} - \frac{\varepsilon}{|B|}\sum_{i\in B}
+      \frac{1}{10}\sum_{k=0}^{9} \ell_{ik},
 
-   which Adam :cite:p:`kingma2015adam` (or SGD with Nesterov momentum) minimises;
+   by Adam :cite:p:`kingma2015adam` (or SGD with Nesterov momentum). The history records
+   :math:`L_\text{CE}` (in nats), comparable between recipes whatever :math:`\varepsilon`;
 4. the learning rate follows the one-cycle schedule of :cite:t:`smith2019superconvergence`: it
    rises from ``lr/25`` to ``lr`` over the first 30 % of the steps, then anneals (cosine) to
    ``lr/25e4``.
@@ -58,10 +64,12 @@ CHECKPOINT_FORMAT = "dlbook-lenet5-v1"
 _EVAL_BATCH = 2048
 
 #: Training settings used by the pages, the command line and the benchmark, per data set:
-#: Adam with a one-cycle schedule peaking at ``lr``.
+#: Adam with a one-cycle schedule peaking at ``lr``. The MNIST recipe reached 99.04 to 99.25 %
+#: test accuracy (mean 99.17 %) over seeds 0 to 11 on the CPU; without label smoothing, the same
+#: two epochs fell below 99.0 % for 2 of 6 seeds.
 RECIPES: dict[str, dict[str, Any]] = {
-    "mnist": {"epochs": 3, "batch_size": 128, "lr": 5e-3},
-    "digits": {"epochs": 15, "batch_size": 64, "lr": 5e-3},
+    "mnist": {"epochs": 2, "batch_size": 128, "lr": 1e-2, "label_smoothing": 0.1},
+    "digits": {"epochs": 15, "batch_size": 64, "lr": 5e-3, "label_smoothing": 0.0},
 }
 
 
@@ -76,12 +84,13 @@ class History:
     Attributes:
         dataset: name of the data set trained on.
         device: human-readable name of the device (e.g. the GPU's or CPU's model).
-        epochs, batch_size, lr, optimizer, seed: the training settings.
+        epochs, batch_size, lr, optimizer, seed, label_smoothing: the training settings.
         n_train: number of training images per epoch.
-        train_loss: mean training cross-entropy (nats) over each epoch, length ``epochs``.
+        train_loss: mean training cross-entropy (nats, without label smoothing) over each epoch,
+            length ``epochs``.
         test_accuracy: fraction of test images classified correctly after each epoch.
         train_seconds: cumulative training time in s at the end of each epoch (evaluation excluded).
-        step_loss: cross-entropy of every mini-batch, in order.
+        step_loss: cross-entropy (without label smoothing) of every mini-batch, in order.
     """
 
     dataset: str
@@ -92,6 +101,7 @@ class History:
     optimizer: str
     seed: int
     n_train: int
+    label_smoothing: float = 0.0
     train_loss: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
     train_seconds: list[float] = field(default_factory=list)
@@ -180,13 +190,52 @@ def device_name(device: str | torch.device = "auto") -> str:
     return f"{model} (CPU, {torch.get_num_threads()} threads)"
 
 
-def _check_fit_args(epochs: int, batch_size: int, lr: float, optimizer: str) -> None:
+def bf16_supported(device: str | torch.device = "auto") -> bool:
+    """Whether ``device`` computes in bfloat16 natively, so that ``fit(..., bf16=True)`` pays off.
+
+    True for a CUDA GPU that supports bfloat16, and for a CPU whose oneDNN convolutions have native
+    bfloat16 instructions (AVX-512 BF16 or AMX); False otherwise (including Apple's MPS).
+    """
+    dev = resolve_device(device)
+    if dev.type == "cuda":
+        return bool(torch.cuda.is_bf16_supported())
+    if dev.type == "cpu":
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    return False
+
+
+def smoothed_cross_entropy(
+    logits: torch.Tensor, targets: torch.Tensor, label_smoothing: float = 0.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""The loss :math:`L` that :func:`fit` minimises, and the plain cross-entropy :math:`L_\text{CE}`.
+
+    With log-probabilities :math:`\ell_{ik}` of the ``B×C`` ``logits``,
+
+    .. math::
+
+       L_\text{CE} = -\frac{1}{B}\sum_i \ell_{i,y_i}, \qquad
+       L = (1-\varepsilon)\,L_\text{CE} - \frac{\varepsilon}{B}\sum_i \frac{1}{C}\sum_k \ell_{ik},
+
+    the same as ``F.cross_entropy(logits, targets, label_smoothing=ε)``; both are scalars, in nats.
+    """
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
+    logp = F.log_softmax(logits, dim=1)
+    cross_entropy = F.nll_loss(logp, targets)
+    if not label_smoothing:
+        return cross_entropy, cross_entropy
+    return (1.0 - label_smoothing) * cross_entropy - label_smoothing * logp.mean(1).mean(), cross_entropy
+
+
+def _check_fit_args(epochs: int, batch_size: int, lr: float, optimizer: str, label_smoothing: float) -> None:
     if not (isinstance(epochs, int) and epochs >= 1):
         raise ValueError(f"epochs must be an integer >= 1; got {epochs!r}")
     if not (isinstance(batch_size, int) and batch_size >= 1):
         raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}")
     if not (lr > 0 and math.isfinite(lr)):
         raise ValueError(f"lr must be a finite number > 0; got {lr!r}")
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
 
@@ -226,7 +275,9 @@ def fit(
     progress: bool = True,
     optimizer: str = "adam",
     weight_decay: float = 0.0,
+    label_smoothing: float = 0.0,
     bf16: bool = False,
+    channels_last: bool | None = None,
     compile: bool | str = False,
     evaluate: bool = True,
 ) -> History:
@@ -245,7 +296,15 @@ def fit(
         progress: show a tqdm progress bar (on standard error).
         optimizer: ``"adam"`` or ``"sgd"`` (momentum 0.9, Nesterov).
         weight_decay: L2 penalty coefficient passed to the optimiser (>= 0).
-        bf16: compute the forward pass in bfloat16 autocast (CUDA only).
+        label_smoothing: :math:`\varepsilon` in [0, 1), the probability mass of the target spread
+            evenly over the 10 classes (0: plain cross-entropy).
+        bf16: compute the forward pass in bfloat16 autocast (CUDA or CPU). On a CPU this is fast only
+            where oneDNN has native bfloat16 instructions (see :func:`bf16_supported`); elsewhere it
+            is emulated and slower than float32.
+        channels_last: store the convolution weights (and so the activations) in the
+            ``N×H×W×C`` memory layout, which oneDNN's CPU convolutions and pooling run faster on.
+            ``None`` (the default) means yes on a CPU and no elsewhere. The model is returned in the
+            usual contiguous layout either way.
         compile: run the model through :func:`torch.compile` (a string is passed as its ``mode``,
             e.g. ``"reduce-overhead"`` for CUDA graphs).
         evaluate: measure the test accuracy after every epoch; if ``False``, ``test_accuracy``
@@ -254,13 +313,15 @@ def fit(
     Returns:
         The :class:`History`: per-epoch loss, test accuracy and cumulative training time.
     """
-    _check_fit_args(epochs, batch_size, lr, optimizer)
+    _check_fit_args(epochs, batch_size, lr, optimizer, label_smoothing)
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0; got {weight_decay!r}")
     dev = resolve_device(device)
-    if bf16 and dev.type != "cuda":
-        raise ValueError("bf16=True needs a CUDA device")
-    model.to(dev)
+    if bf16 and dev.type not in ("cuda", "cpu"):
+        raise ValueError(f"bf16=True needs a CUDA device or the CPU; got device {dev.type!r}")
+    if channels_last is None:
+        channels_last = dev.type == "cpu"
+    model.to(dev, memory_format=torch.channels_last if channels_last else torch.contiguous_format)
     x_train, y_train = data.train_images.to(dev), data.train_labels.to(dev)
     x_test, y_test = data.test_images.to(dev), data.test_labels.to(dev)
     scale, shift = 1.0 / (255.0 * data.std), data.mean / data.std
@@ -269,11 +330,12 @@ def fit(
     total_steps = epochs * steps_per_epoch
 
     params = [p for p in model.parameters() if p.requires_grad]
-    extra = {"fused": True} if dev.type == "cuda" else {}
+    # One fused kernel per step for all parameters (on the CPU as well as on CUDA).
+    extra = {"fused": True} if dev.type in ("cuda", "cpu") else {}
     if optimizer == "adam":
         opt: torch.optim.Optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, **extra)
     else:
-        opt = torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=weight_decay)
+        opt = torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=weight_decay, **extra)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=total_steps)
     if isinstance(compile, str):
         forward = torch.compile(model, mode=compile)
@@ -281,7 +343,9 @@ def fit(
         forward = torch.compile(model) if compile else model
     gen = torch.Generator(device=dev).manual_seed(seed)
     step_losses = torch.zeros(total_steps, device=dev)
-    history = History(data.name, device_name(dev), epochs, batch_size, float(lr), optimizer, seed, n)
+    history = History(
+        data.name, device_name(dev), epochs, batch_size, float(lr), optimizer, seed, n, float(label_smoothing)
+    )
     timer = Timer(dev)
     elapsed = 0.0
     bar = tqdm(total=total_steps, disable=not progress, unit="step", desc=f"{data.name} on {dev.type}")
@@ -295,12 +359,12 @@ def fit(
             xb = x_train[idx].float().mul_(scale).sub_(shift)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
                 logits = forward(xb)
-            loss = F.cross_entropy(logits.float(), y_train[idx])
+            loss, cross_entropy = smoothed_cross_entropy(logits.float(), y_train[idx], label_smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             sched.step()
-            step_losses[k] = loss.detach()
+            step_losses[k] = cross_entropy.detach()
             k += 1
             bar.update(1)
         elapsed += timer.stop()
@@ -313,6 +377,7 @@ def fit(
             bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", test_acc=f"{history.test_accuracy[-1]:.2%}")
     bar.close()
     history.step_loss = step_losses.tolist()
+    model.to(memory_format=torch.contiguous_format)
     model.eval()
     return history
 
