@@ -187,7 +187,8 @@ def device_name(device: str | torch.device = "auto") -> str:
                     break
     except OSError:
         pass
-    return f"{model} (CPU, {torch.get_num_threads()} threads)"
+    threads = torch.get_num_threads()
+    return f"{model} (CPU, {threads} thread{'s' if threads != 1 else ''})"
 
 
 def bf16_supported(device: str | torch.device = "auto") -> bool:
@@ -281,7 +282,7 @@ def fit(
     compile: bool | str = False,
     evaluate: bool = True,
 ) -> History:
-    """Train ``model`` on ``data`` with mini-batches drawn from tensors resident on the device.
+    r"""Train ``model`` on ``data`` with mini-batches drawn from tensors resident on the device.
 
     Args:
         model: a classifier mapping ``B×1×28×28`` float images to ``B×10`` logits (moved to the
