@@ -81,3 +81,18 @@ def test_plasticity_benchmark_checks_its_baseline_gives_identical_results():
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "identical results: True" in proc.stdout
     assert proc.stdout.count("speed-up:") == 2
+
+
+def test_lenet_benchmark_gpu_mode_runs_its_variants_on_the_cpu(tmp_path):
+    """The --gpu code path (the one prepared for a GPU machine), exercised here on the CPU with digits."""
+    out = tmp_path / "gpu.json"
+    proc = run_script(
+        "lenet.py", "--gpu", "--device", "cpu", "--dataset", "digits", "--variants", "plain,large-batch",
+        "--seeds", "1", "--classic-epochs", "1", "--epochs", "2", "--out", str(out),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert result["mode"] == "gpu" and result["device_type"] == "cpu"
+    assert set(result["fast"]) == {"plain", "large-batch"}
+    assert result["fast"]["large-batch"]["recipe"]["batch_size"] == 512
+    assert set(result["variant_ratios"]) == {"plain", "large-batch"}
