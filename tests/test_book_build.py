@@ -114,6 +114,17 @@ def cited_keys() -> set[str]:
     return keys
 
 
+def test_api_page_documents_every_module_of_the_package() -> None:
+    package = ROOT / "code" / "dlbook"
+    modules = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    api = (ROOT / "book" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\.\. automodule:: dlbook\.(\w+)$", api, flags=re.MULTILINE))
+    assert modules <= documented, f"modules missing from book/api.md: {sorted(modules - documented)}"
+    assert documented <= modules, (
+        f"book/api.md documents modules that do not exist: {sorted(documented - modules)}"
+    )
+
+
 def test_every_citation_is_in_references_bib() -> None:
     bib = set(BIBKEY_RE.findall((ROOT / "book" / "references.bib").read_text(encoding="utf-8")))
     missing = cited_keys() - bib
