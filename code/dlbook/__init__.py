@@ -13,4 +13,4 @@ import os
 # passively avoids that. It must be set before torch is first imported, and a value the user set wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
