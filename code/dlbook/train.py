@@ -201,7 +201,10 @@ def bf16_supported(device: str | torch.device = "auto") -> bool:
     if dev.type == "cuda":
         return bool(torch.cuda.is_bf16_supported())
     if dev.type == "cpu":
-        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        try:  # a private oneDNN query: treat its absence in another torch release as "no"
+            return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        except (AttributeError, RuntimeError):
+            return False
     return False
 
 
