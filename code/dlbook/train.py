@@ -208,6 +208,11 @@ def bf16_supported(device: str | torch.device = "auto") -> bool:
     return False
 
 
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
+
+
 def smoothed_cross_entropy(
     logits: torch.Tensor, targets: torch.Tensor, label_smoothing: float = 0.0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -222,8 +227,7 @@ def smoothed_cross_entropy(
 
     the same as ``F.cross_entropy(logits, targets, label_smoothing=ε)``; both are scalars, in nats.
     """
-    if not 0.0 <= label_smoothing < 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
+    _check_label_smoothing(label_smoothing)
     logp = F.log_softmax(logits, dim=1)
     cross_entropy = F.nll_loss(logp, targets)
     if not label_smoothing:
@@ -238,8 +242,7 @@ def _check_fit_args(epochs: int, batch_size: int, lr: float, optimizer: str, lab
         raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}")
     if not (lr > 0 and math.isfinite(lr)):
         raise ValueError(f"lr must be a finite number > 0; got {lr!r}")
-    if not 0.0 <= label_smoothing < 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
+    _check_label_smoothing(label_smoothing)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
 
