@@ -1,5 +1,6 @@
 # Two commands set everything up: `make book` and `make test`.
-# Each target creates .venv (Python 3.11) when it is missing and installs requirements.txt into it.
+# Each target creates .venv (Python 3.11) when it is missing: `make book` installs requirements.txt
+# (what the book needs), `make test` also requirements-dev.txt (test, lint and browser tools).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -7,6 +8,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt code/pyproject.toml | sha256sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt code/pyproject.toml | sha256sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 JB_FLAGS ?= -W -n --keep-going
@@ -18,7 +20,7 @@ ifeq ($(origin DLBOOK_DATA), undefined)
   endif
 endif
 
-.PHONY: book test serve clean lint format venv notebooks
+.PHONY: book test test-fast serve clean lint format venv notebooks
 
 venv: $(STAMP)
 
@@ -27,12 +29,24 @@ $(STAMP): requirements.txt code/pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt 2>&1 | { grep -v '^WARNING: Location' || true; }
 	@rm -f $(VENV)/.installed-* && touch $@
 
+# The development tools include the book's requirements, so this stamp stands for both.
+$(DEV_STAMP): requirements.txt requirements-dev.txt code/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt 2>&1 | { grep -v '^WARNING: Location' || true; }
+	@rm -f $(VENV)/.installed-* && touch $@ $(STAMP)
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The book is in $(CURDIR)/_build/html (open _build/html/index.html, or run 'make serve')."
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# Everything: the package, the executed pages, the built site in a real browser.
+test: $(DEV_STAMP)
+	chromium="$$($(BIN)/python tools/browser.py)"; DLBOOK_CHROMIUM="$$chromium" $(BIN)/python -m pytest
+
+# The quick loop: every test that neither trains a network, builds the book, runs a notebook nor
+# starts a browser (those are marked slow).
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # The Colab notebooks beside the executable pages (tools/notebooks.py); commit them with the pages.
 notebooks: $(STAMP)
@@ -42,11 +56,11 @@ serve: book
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server --bind $(HOST) --directory _build/html $(PORT)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check code tests benchmarks book/_ext tools
 	$(BIN)/ruff format --check code tests benchmarks book/_ext tools
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format code tests benchmarks book/_ext tools
 	$(BIN)/ruff check --fix code tests benchmarks book/_ext tools
 

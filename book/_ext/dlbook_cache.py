@@ -1,39 +1,53 @@
-"""Sphinx extension: an execution cache that follows the companion code.
+"""Sphinx extension: a page re-executes only when something it depends on changed.
 
-MyST-NB's ``cache`` execution mode keys each page on the source of its code
-cells only, so an edit to ``dlbook`` (which the pages import) would leave stale
-outputs in the book. This extension fixes that in two steps.
+MyST-NB's ``cache`` execution mode stores each executed page in a jupyter-cache database, keyed on the
+source of its code cells. That alone misses what a page *uses*: an edit to ``dlbook`` or a new pin of
+torch would leave stale outputs in the book. This extension adds the rest of a page's dependencies and
+runs the pages that need it in parallel.
 
-1. **Keyed cache folder** (``config-inited``). The configured
-   ``nb_execution_cache_path`` gets a sub-folder named after a SHA-256 over every
-   source file in ``dlbook_cache_sources`` (default ``["code"]``) and the values
-   of the environment variables in ``dlbook_cache_env`` (default
-   ``["DLBOOK_DATA"]``). Any edit to the package therefore starts a fresh cache;
-   changing back reuses the old one. The newest ``dlbook_cache_keep`` folders are
-   kept, older ones deleted. The environment variable ``DLBOOK_EXECUTION_CACHE``
-   replaces the configured base folder (the tests build from a clean cache so).
+**A page's dependencies** (:func:`page_dependencies`), each recorded as a name and a fingerprint:
 
-2. **Parallel execution** (``env-before-read-docs``). Sphinx reads documents one
-   at a time when the table of contents is external, so pages would execute
-   serially. Before reading, every page that Sphinx is about to read and that
-   has no match in the cache is executed in a pool of
-   ``dlbook_execute_workers`` processes (default: the number of CPUs), and the
-   results are stored in the cache, exactly as MyST-NB would have stored them.
-   MyST-NB then finds every page in the cache. A page whose execution fails is
-   left for MyST-NB to execute again, which reports the error as usual.
-   So that the workers do not fight over the cores, each worker's kernels get
-   ``OMP_NUM_THREADS`` = CPUs // workers (at least 1) unless it is already set:
-   with two pages training LeNet-5 at once on two cores, two threads each made
-   both pages 1.5 to 3.5 times slower than one thread each.
+* its code cells (jupyter-cache's own key);
+* ``module dlbook.x``: the source of every ``dlbook`` module the page imports, followed through the
+  package's own imports (``dlbook/__init__.py`` always, since importing a module runs it);
+* ``file benchmarks/results/<name>``: every file in the results folder, when the page's cells or one of
+  those modules mention the folder (a file added later counts too);
+* ``pin <name>``: every exact pin of ``requirements.txt`` (``dlbook_cache_requirements``), and
+  ``python``: the interpreter's version;
+* ``env <NAME>``: the data set variables (``dlbook_cache_env``), for pages whose cells or modules read them.
+
+They are stored beside the database in ``dlbook-dependencies.json``, by the jupyter-cache key of the
+executed notebook. A cached page is reused only when its recorded dependencies equal today's.
+
+**When pages run.** On ``env-get-outdated`` every page whose dependencies changed is handed back to Sphinx
+to be read again (Sphinx itself only notices edits to the page's own file). On ``env-before-read-docs``
+every page about to be read that has no up-to-date record is executed in a pool of
+``dlbook_execute_workers`` processes (default: one per CPU), because Jupyter Book reads documents one at
+a time. The log says, for each executed page, why it ran, e.g. ``dlbook_cache: executing
+book/history/gpus: dlbook.gpus changed``. MyST-NB then finds every page in the cache. A page whose
+execution fails is left to MyST-NB, which executes it again and reports the error with its traceback.
+
+**Threads.** Each worker's kernels get ``OMP_NUM_THREADS`` = CPUs // workers (two pages training LeNet-5
+with two threads each on two cores ran 1.5 to 3.5 times slower than with one thread each), and
+``OMP_WAIT_POLICY=PASSIVE``: PyTorch's OpenMP threads otherwise spin while they wait, and pages that
+run side by side starve each other. Values already set in the environment win.
+
+``DLBOOK_EXECUTION_CACHE=/some/folder`` replaces the configured cache folder (the tests build from a
+clean one so).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
 import os
-import shutil
+import re
+import sys
 import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,62 +57,305 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
-SUFFIXES = {".py", ".toml", ".cfg", ".json", ".typed", ".txt", ".md"}
-SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ruff_cache", "build", "dist"}
+RECORDS = "dlbook-dependencies.json"
+#: An exact pin in a requirements file: ``name==version`` (extras and markers kept in the value).
+PIN_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*\S")
 
 
-def source_digest(roots: list[Path], env_names: list[str]) -> str:
-    """SHA-256 over the files under ``roots`` (path and bytes) and the named env vars."""
-    h = hashlib.sha256()
-    for root in roots:
-        files = [root] if root.is_file() else sorted(root.rglob("*"))
-        for path in files:
-            parts = set(path.relative_to(root).parts) if path != root else set()
-            if not path.is_file() or path.suffix not in SUFFIXES:
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _parse(source: str) -> ast.Module | None:
+    """The syntax tree of a code cell or module; IPython magics and shell lines are dropped first."""
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def imported_names(source: str, package: str, *, current: str | None = None) -> set[str]:
+    """Dotted names that ``source`` imports from ``package``, absolute or (inside it) relative.
+
+    ``from dlbook import plots`` gives ``{"dlbook", "dlbook.plots"}``: the caller keeps the names that
+    are modules. ``current`` is the module that holds ``source`` (for relative imports).
+    """
+    tree = _parse(source)
+    if tree is None:
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level and current is not None:
+                parent = current.split(".")[: -node.level] if node.level else []
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name == package or name.startswith(package + ".")}
+
+
+@dataclass
+class Project:
+    """Where a page's dependencies live: the package, the results folder, the pins, the variables."""
+
+    root: Path
+    package_dir: Path  # e.g. <root>/code/dlbook; its folder name is the import name
+    results_dir: Path | None = None  # e.g. <root>/benchmarks/results
+    requirements: tuple[Path, ...] = ()
+    env_names: tuple[str, ...] = ()
+    _sources: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def package(self) -> str:
+        return self.package_dir.name
+
+    def module_path(self, name: str) -> Path | None:
+        """The file of module ``name`` (``dlbook.x`` → ``<package_dir>/x.py`` or ``x/__init__.py``)."""
+        parts = name.split(".")[1:]
+        base = self.package_dir.joinpath(*parts)
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def source(self, name: str) -> str:
+        if name not in self._sources:
+            self._sources[name] = self.module_path(name).read_text(encoding="utf-8")
+        return self._sources[name]
+
+    def modules(self, names: Iterable[str]) -> set[str]:
+        """The modules among ``names``, with the packages above them (importing runs their ``__init__``)."""
+        out: set[str] = set()
+        for name in names:
+            if self.module_path(name) is None:
                 continue
-            if parts & SKIP_DIRS or any(p.endswith(".egg-info") for p in parts):
+            parts = name.split(".")
+            out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        return out
+
+    def closure(self, direct: Iterable[str]) -> set[str]:
+        """``direct`` and every module they import from the package, transitively."""
+        seen: set[str] = set()
+        todo = list(self.modules(direct))
+        while todo:
+            name = todo.pop()
+            if name in seen:
                 continue
-            h.update(str(path.relative_to(root.parent)).encode())
-            h.update(b"\0")
-            h.update(path.read_bytes())
-            h.update(b"\0")
-    for name in env_names:
-        h.update(f"{name}={os.environ.get(name, '')}\0".encode())
-    return h.hexdigest()[:16]
+            seen.add(name)
+            is_package = self.module_path(name).name == "__init__.py"
+            current = f"{name}.__init__" if is_package else name
+            todo.extend(self.modules(imported_names(self.source(name), self.package, current=current)))
+        return seen
+
+    def pins(self) -> dict[str, str]:
+        """``pin <name>`` → the requirement line, for every exact pin of the requirement files."""
+        out: dict[str, str] = {}
+        for path in self.requirements:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                match = PIN_RE.match(line)
+                if match:
+                    out[f"pin {match.group(1).lower().replace('_', '-')}"] = line
+        return out
+
+    def results(self) -> dict[str, str]:
+        """``file <path>`` → fingerprint, for every file in the results folder."""
+        if self.results_dir is None or not self.results_dir.is_dir():
+            return {}
+        return {
+            f"file {p.relative_to(self.root).as_posix()}": _digest(p.read_bytes())
+            for p in sorted(self.results_dir.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        }
 
 
-def key_cache_path(app: Sphinx, config: Config) -> None:
-    """Point ``nb_execution_cache_path`` at a folder keyed on the companion code."""
-    base = (
-        os.environ.get("DLBOOK_EXECUTION_CACHE")
-        or config.nb_execution_cache_path
-        or str(Path(app.outdir).parent / ".jupyter_cache")
+def page_modules(cells: Iterable[str], project: Project) -> set[str]:
+    """The package's modules that a page's code cells import directly (e.g. ``{"dlbook.plots"}``)."""
+    names: set[str] = set()
+    for cell in cells:
+        names |= imported_names(cell, project.package)
+    return {name for name in names if project.module_path(name) is not None and name != project.package}
+
+
+def page_dependencies(cells: list[str], project: Project) -> dict[str, str]:
+    """Every dependency of a page with the given code cells, as ``{name: fingerprint}`` (see above)."""
+    modules = project.closure(page_modules(cells, project) | ({project.package} if cells else set()))
+    deps = {"cells": _digest("\0".join(cells).encode())}
+    for name in sorted(modules):
+        deps[f"module {name}"] = _digest(project.module_path(name).read_bytes())
+    texts = [*cells, *(project.source(name) for name in modules)]
+    if project.results_dir is not None:
+        folder = project.results_dir.relative_to(project.root).as_posix()
+        if any(folder in text for text in texts):
+            deps[f"folder {folder}"] = "read"
+            deps.update(project.results())
+    deps.update(project.pins())
+    deps["python"] = ".".join(map(str, sys.version_info[:3]))
+    for name in project.env_names:
+        if any(name in text for text in texts):
+            deps[f"env {name}"] = os.environ.get(name, "")
+    return deps
+
+
+def describe_change(old: Mapping[str, str] | None, new: Mapping[str, str]) -> str:
+    """Why a page runs again, in a few words: what differs between two dependency records."""
+    if old is None:
+        return "not in the cache"
+    reasons = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        kind, _, name = key.partition(" ")
+        if key == "cells":
+            reasons.append("its code cells changed")
+        elif kind == "pin" or kind == "env" or key == "python":
+            reasons.append(f"{name or key}: {before or '(none)'} -> {after or '(none)'}")
+        elif before is None:
+            reasons.append(f"{name} added" if kind == "file" else f"now uses {name}")
+        elif after is None:
+            reasons.append(f"{name} removed" if kind == "file" else f"no longer uses {name}")
+        else:
+            reasons.append(f"{name} changed")
+    return ", ".join(reasons) or "unchanged"
+
+
+# --- The records: which dependencies each cached notebook was executed with -----------------------
+
+
+def load_records(cache_path: Path) -> dict[str, dict[str, Any]]:
+    """``{jupyter-cache hashkey: {"page": docname, "dependencies": {...}}}`` (empty when missing)."""
+    path = cache_path / RECORDS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def save_records(cache_path: Path, records: Mapping[str, Any], cache: Any) -> None:
+    """Write the records of notebooks still in ``cache`` atomically (temporary file, then rename)."""
+    kept = {r.hashkey for r in cache.list_cache_records()}
+    records = {key: value for key, value in records.items() if key in kept}
+    path = cache_path / RECORDS
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(records, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class Page:
+    docname: str
+    path: Path
+    nb: Any  # the notebook as MyST-NB reads it
+    dependencies: dict[str, str]
+
+
+def project_of(app: Sphinx) -> Project:
+    root = Path(app.confdir)
+    config = app.config
+    results = config.dlbook_cache_results
+    return Project(
+        root=root,
+        package_dir=root / config.dlbook_cache_package,
+        results_dir=(root / results) if results else None,
+        requirements=tuple(root / r for r in config.dlbook_cache_requirements),
+        env_names=tuple(config.dlbook_cache_env),
     )
-    base_path = Path(base)
+
+
+def read_page(app: Sphinx, env: BuildEnvironment, docname: str, project: Project) -> Page | None:
+    """The page as a notebook with its dependencies, or ``None`` when it has no code to execute."""
+    from myst_nb.core.read import create_nb_reader
+
+    path = Path(env.doc2path(docname))
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+    if reader is None:
+        return None
+    nb = reader.read(text)
+    cells = [c["source"] for c in nb.cells if c["cell_type"] == "code"]
+    if not cells:
+        return None
+    return Page(docname, path, nb, page_dependencies(cells, project))
+
+
+def record_of(page: Page) -> dict[str, Any]:
+    return {"page": page.docname, "dependencies": page.dependencies, "time": time.time()}
+
+
+def cached_record(cache: Any, page: Page) -> Any | None:
+    try:
+        return cache.match_cache_notebook(page.nb)
+    except KeyError:
+        return None
+
+
+def why_stale(cache: Any, records: Mapping[str, Any], page: Page) -> str | None:
+    """``None`` when the cache holds this page executed with today's dependencies, else the reason."""
+    record = cached_record(cache, page)
+    if record is not None:
+        stored = records.get(record.hashkey)
+        old = stored["dependencies"] if stored else None
+        if old == page.dependencies:
+            return None
+        return "executed with dependencies that were not recorded" if old is None else describe_change(
+            old, page.dependencies
+        )
+    # No notebook with these cells: compare with the last recorded run of the same page.
+    runs = [r for r in records.values() if r.get("page") == page.docname]
+    last = max(runs, key=lambda r: r.get("time", 0.0), default=None)
+    return describe_change(last["dependencies"] if last else None, page.dependencies)
+
+
+def _cache_path(app: Sphinx) -> Path:
+    return Path(app.env.mystnb_config.execution_cache_path)
+
+
+def set_cache_path(app: Sphinx, config: Config) -> None:
+    """Use ``DLBOOK_EXECUTION_CACHE`` when set; make relative cache paths relative to the book."""
+    base = os.environ.get("DLBOOK_EXECUTION_CACHE") or config.nb_execution_cache_path
+    base_path = Path(base or Path(app.outdir).parent / ".jupyter_cache")
     if not base_path.is_absolute():
         base_path = Path(app.confdir) / base_path
-    roots = [Path(app.confdir) / src for src in config.dlbook_cache_sources]
-    missing = [str(r) for r in roots if not r.exists()]
-    if missing:
-        raise ValueError(f"dlbook_cache_sources: no such file or folder: {', '.join(missing)}")
-    digest = source_digest(roots, list(config.dlbook_cache_env))
-    keyed = base_path / f"code-{digest}"
-    keyed.mkdir(parents=True, exist_ok=True)
-    os.utime(keyed)
-    config.nb_execution_cache_path = str(keyed)
-    LOGGER.info(f"dlbook_cache: execution cache keyed on the companion code: {keyed}")
-    olds = sorted(
-        (p for p in base_path.glob("code-*") if p.is_dir() and p != keyed),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for stale in olds[max(config.dlbook_cache_keep - 1, 0) :]:
-        shutil.rmtree(stale, ignore_errors=True)
+    base_path.mkdir(parents=True, exist_ok=True)
+    config.nb_execution_cache_path = str(base_path)
+
+
+def _active(app: Sphinx) -> bool:
+    return app.env.mystnb_config.execution_mode == "cache"
+
+
+def find_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages whose file is unchanged but whose dependencies changed: Sphinx must read them again."""
+    if not _active(app):
+        return []
+    from jupyter_cache import get_cache
+
+    project = project_of(app)
+    cache = get_cache(str(_cache_path(app)))
+    records = load_records(_cache_path(app))
+    outdated = []
+    for docname in sorted(env.found_docs - added - changed - removed):
+        page = read_page(app, env, docname, project)
+        if page is not None and why_stale(cache, records, page) is not None:
+            outdated.append(docname)
+    if outdated:
+        LOGGER.info(f"dlbook_cache: {len(outdated)} pages depend on something that changed")
+    return outdated
 
 
 def _limit_threads(threads: int) -> None:
-    """Worker initialiser: the kernels it starts inherit this thread budget."""
+    """Worker initialiser: the kernels it starts inherit this thread budget and passive waiting."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _execute(nb: Any, cwd: str, timeout: int, allow_errors: bool) -> tuple[Any, float, str | None]:
@@ -109,72 +366,92 @@ def _execute(nb: Any, cwd: str, timeout: int, allow_errors: bool) -> tuple[Any, 
     return nb, result.time, (result.exc_string if result.err is not None else None)
 
 
-def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Execute, in parallel, every page about to be read that the cache lacks."""
-    nb_config = env.mystnb_config
-    workers = app.config.dlbook_execute_workers or os.cpu_count() or 1
-    if nb_config.execution_mode != "cache" or workers < 2:
+def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Execute, in parallel, every page about to be read whose cached run is missing or out of date."""
+    if not _active(app):
         return
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
-    from myst_nb.core.read import create_nb_reader
 
-    cache = get_cache(nb_config.execution_cache_path)
-    todo = []
+    nb_config = env.mystnb_config
+    project = project_of(app)
+    cache_path = _cache_path(app)
+    cache = get_cache(str(cache_path))
+    records = load_records(cache_path)
+    todo: list[tuple[Page, str]] = []
     for docname in sorted(docnames):
-        path = Path(env.doc2path(docname))
-        if not path.is_file():
+        page = read_page(app, env, docname, project)
+        if page is None:
             continue
-        text = path.read_text(encoding="utf-8")
-        reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
-        if reader is None:
+        reason = why_stale(cache, records, page)
+        if reason is None:
             continue
-        nb = reader.read(text)
-        if not any(c["cell_type"] == "code" for c in nb.cells):
-            continue
-        try:
-            cache.match_cache_notebook(nb)
-            continue
-        except KeyError:
-            todo.append((docname, path, nb))
-    if len(todo) < 2:
+        stale = cached_record(cache, page)
+        if stale is not None:  # executed with other dependencies: MyST-NB must not reuse it
+            cache.remove_cache(stale.pk)
+            records.pop(stale.hashkey, None)
+        todo.append((page, reason))
+    app.env.dlbook_left_to_mystnb = []
+    if not todo:
         return
-    LOGGER.info(f"dlbook_cache: executing {len(todo)} pages with {min(workers, len(todo))} workers")
+    workers = min(app.config.dlbook_execute_workers or os.cpu_count() or 1, len(todo))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    LOGGER.info(f"dlbook_cache: executing {len(todo)} pages, {workers} at a time, {threads} threads each")
     start = time.perf_counter()
-    timeout = nb_config.execution_timeout
-    n_workers = min(workers, len(todo))
-    threads = max(1, (os.cpu_count() or 1) // n_workers)
-    with ProcessPoolExecutor(max_workers=n_workers, initializer=_limit_threads, initargs=(threads,)) as pool:
-        futures = {
-            docname: (
-                path,
-                pool.submit(_execute, nb, str(path.parent), timeout, nb_config.execution_allow_errors),
-            )
-            for docname, path, nb in todo
-        }
-        for docname, (path, future) in futures.items():
+    with ProcessPoolExecutor(max_workers=workers, initializer=_limit_threads, initargs=(threads,)) as pool:
+        futures = []
+        for page, reason in todo:
+            LOGGER.info(f"dlbook_cache: executing {page.docname}: {reason}")
+            args = (page.nb, str(page.path.parent), nb_config.execution_timeout, nb_config.execution_allow_errors)
+            futures.append((page, pool.submit(_execute, *args)))
+        for page, future in futures:
             try:
                 nb, seconds, error = future.result()
-            except Exception as exc:  # the worker died: MyST-NB will retry and report
-                LOGGER.info(f"dlbook_cache: {docname}: worker failed ({exc}); MyST-NB will execute it")
-                continue
+            except Exception as exc:  # the worker died: MyST-NB will execute the page and report
+                error = f"worker failed ({exc})"
             if error is not None:
-                LOGGER.info(f"dlbook_cache: {docname} failed; MyST-NB will execute it and report")
+                LOGGER.info(f"dlbook_cache: {page.docname} failed; MyST-NB will execute it and report")
+                app.env.dlbook_left_to_mystnb.append(page.docname)
                 continue
-            cache.cache_notebook_bundle(
-                CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}),
+            record = cache.cache_notebook_bundle(
+                CacheBundleIn(nb, str(page.path), data={"execution_seconds": seconds}),
                 check_validity=False,
                 overwrite=True,
             )
-            LOGGER.info(f"dlbook_cache: {docname} executed in {seconds:.1f} s")
-    LOGGER.info(f"dlbook_cache: parallel execution took {time.perf_counter() - start:.1f} s")
+            records[record.hashkey] = record_of(page)
+            LOGGER.info(f"dlbook_cache: {page.docname} executed in {seconds:.1f} s")
+    save_records(cache_path, records, cache)
+    LOGGER.info(f"dlbook_cache: executing took {time.perf_counter() - start:.1f} s")
+
+
+def record_fallbacks(app: Sphinx, exception: Exception | None) -> None:
+    """Record the dependencies of pages that MyST-NB executed itself (after a worker failed)."""
+    left = getattr(app.env, "dlbook_left_to_mystnb", None)
+    if exception is not None or not left or not _active(app):
+        return
+    from jupyter_cache import get_cache
+
+    project = project_of(app)
+    cache_path = _cache_path(app)
+    cache = get_cache(str(cache_path))
+    records = load_records(cache_path)
+    for docname in left:
+        page = read_page(app, app.env, docname, project)
+        record = cached_record(cache, page) if page is not None else None
+        if record is not None:
+            records[record.hashkey] = record_of(page)
+    save_records(cache_path, records, cache)
+    app.env.dlbook_left_to_mystnb = []
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("dlbook_cache_sources", ["code"], "env")
-    app.add_config_value("dlbook_cache_env", ["DLBOOK_DATA"], "env")
-    app.add_config_value("dlbook_cache_keep", 3, "env")
+    app.add_config_value("dlbook_cache_package", "code/dlbook", "env")
+    app.add_config_value("dlbook_cache_results", "benchmarks/results", "env")
+    app.add_config_value("dlbook_cache_requirements", ["requirements.txt"], "env")
+    app.add_config_value("dlbook_cache_env", ["DLBOOK_DATA", "DLBOOK_DATASET"], "env")
     app.add_config_value("dlbook_execute_workers", 0, "env")
-    app.connect("config-inited", key_cache_path)
-    app.connect("env-before-read-docs", execute_in_parallel, priority=900)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", set_cache_path)
+    app.connect("env-get-outdated", find_outdated)
+    app.connect("env-before-read-docs", execute_stale, priority=900)
+    app.connect("build-finished", record_fallbacks)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
