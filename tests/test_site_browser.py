@@ -1,4 +1,4 @@
-"""The built site in a real browser: Debian's Chromium driven by Playwright over a local server.
+"""The built site in a real browser: Chromium driven by Playwright over a local server.
 
 For every page of ``_toc.yml``: HTTP 200, no JavaScript console errors, no failed requests to the local
 server and no request to any other host, every image loaded, MathJax typeset the math, the launch
@@ -7,8 +7,10 @@ violation, and the page fits a 375 px phone screen without horizontal scrolling.
 "Hebbian", and the dark mode keeps the figures readable. A screenshot of each page is saved under
 ``_build/screenshots/``, with what was found on it (``<page>.json``).
 
-Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` installs it): Playwright never
-downloads a browser of its own here.
+The browser is ``$DLBOOK_CHROMIUM``, which ``make test`` sets after tools/browser.py has found or
+installed one (Debian's ``/usr/bin/chromium``, or Playwright's own Chromium). When pytest runs by hand
+without it, the same lookup finds a browser already installed, installing nothing; without one the
+tests are skipped with a note to run ``make test`` (or tools/browser.py).
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from conftest import ROOT, BuiltBook, notebooks
+from conftest import ROOT, BuiltBook, load_module, notebooks
 from PIL import Image
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = os.environ.get("DLBOOK_CHROMIUM", "/usr/bin/chromium")
+#: tools/browser.py: which Chromium, and how to get one.
+browser_setup = load_module("browser", ROOT / "tools" / "browser.py")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -75,16 +78,28 @@ def site(built_book: BuiltBook) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+def chromium() -> str:
+    """``$DLBOOK_CHROMIUM`` (``make test`` sets it), else a Chromium already installed, else a skip."""
+    chosen = os.environ.get("DLBOOK_CHROMIUM")
+    if chosen:
+        if not Path(chosen).is_file():
+            pytest.fail(f"DLBOOK_CHROMIUM={chosen} is not a file: fix or unset it")
+        return chosen
+    found = browser_setup.find_installed()  # installs nothing
+    if found is None:
+        pytest.skip(
+            "no Chromium installed: `make test` provisions one (tools/browser.py), or set DLBOOK_CHROMIUM"
+        )
+    return str(found)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` (.ci/run does)"
-        )
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 
