@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 # Threads that wait passively: on a busy 2-core machine, PyTorch's spinning OpenMP threads slow
-# training by an order of magnitude (dlbook sets the same default; tests may import torch first).
+# training by an order of magnitude. Set before any test imports torch (dlbook itself sets nothing).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +46,7 @@ class BuiltBook:
     """A book built from a clean execution cache into a temporary folder."""
 
     html: Path  # the _build/html folder
+    cache: Path  # the execution cache it was built with (jupyter-cache database and dependency records)
     log: str  # everything jupyter-book printed (stdout and stderr)
     seconds: float  # wall time of the build
     returncode: int
@@ -67,7 +68,7 @@ def build_book(out: Path, *, cache: Path, extra_env: dict[str, str] | None = Non
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     seconds = time.perf_counter() - start
-    return BuiltBook(out / "_build" / "html", proc.stdout + proc.stderr, seconds, proc.returncode)
+    return BuiltBook(out / "_build" / "html", cache, proc.stdout + proc.stderr, seconds, proc.returncode)
 
 
 @pytest.fixture(scope="session")

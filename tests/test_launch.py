@@ -342,13 +342,13 @@ def test_readme_badges_are_built_from_config() -> None:
     assert f"({REPO.colab_url(first)})" in text
 
 
-# ---- corrections to the theme's HTML (tools/dlbook_site.py) ------------------------------------
+# ---- corrections to the theme's HTML (book/_ext/dlbook_site.py) ------------------------------
 
-dlbook_site = load_module("dlbook_site", ROOT / "tools" / "dlbook_site.py")
+dlbook_site = load_module("dlbook_site", ROOT / "book" / "_ext" / "dlbook_site.py")
 
 
 def test_site_extension_is_configured() -> None:
-    assert CONFIG["sphinx"]["local_extensions"]["dlbook_site"] == "tools"
+    assert CONFIG["sphinx"]["local_extensions"]["dlbook_site"] == "book/_ext"
     assert "sphinx-mathjax-offline" in CONFIG["sphinx"]["extra_extensions"]
 
 

@@ -17,6 +17,8 @@ from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 DEPLOY = ROOT / ".github" / "workflows" / "deploy.yml"
+CI = ROOT / ".github" / "workflows" / "ci.yml"
+TESTS = ROOT / ".github" / "workflows" / "test.yml"
 BIN = Path(sys.executable).parent
 SHA_RE = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
@@ -80,7 +82,41 @@ def test_deploy_triggers_and_order() -> None:
     jobs = wf["jobs"]
     assert jobs["build"]["needs"] == "test"
     assert jobs["deploy"]["needs"] == "build"
-    assert any("bash .ci/run" in step.get("run", "") for step in jobs["test"]["steps"])
+    assert jobs["test"]["uses"] == "$/.github/workflows/test.yml"
+    assert jobs["test"]["with"]["dataset"] == "mnist", "the published book's tests run on real MNIST"
+
+
+def test_one_test_definition_runs_once_per_push_to_main() -> None:
+    called = load(TESTS)
+    assert list(called["on"]) == ["workflow_call"]
+    (job,) = called["jobs"].values()
+    assert [s["run"] for s in job["steps"] if ".ci/run" in s.get("run", "")] == ["bash .ci/run"]
+    assert called["jobs"]["test"]["env"]["DLBOOK_DATASET"] == "${{ inputs.dataset }}"
+    # ci.yml and deploy.yml call it and run no test steps of their own
+    for path in (CI, DEPLOY):
+        wf = load(path)
+        callers = [name for name, j in wf["jobs"].items() if j.get("uses") == "$/.github/workflows/test.yml"]
+        assert callers == ["test"], path.name
+        assert not any(".ci/run" in s.get("run", "") for s in steps(wf)), path.name
+    ci, deploy = load(CI), load(DEPLOY)
+    assert ci["on"]["push"] == {"branches-ignore": ["main"]} and "pull_request" in ci["on"]
+    assert deploy["on"]["push"]["branches"] == ["main"]
+
+
+def test_torch_versions_come_from_requirements_txt() -> None:
+    pins = re.findall(r"^(torch|torchvision)==\S+$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    assert sorted(pins) == ["torch", "torchvision"]
+    for path in WORKFLOWS:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"torch(vision)?==", text), f"{path.name} types a torch version"
+        if "torch" in text:
+            assert "grep -E '^(torch|torchvision)==' requirements.txt" in text, path.name
+
+
+def test_mnist_cache_key_is_shared() -> None:
+    key = load(DEPLOY)["env"]["MNIST_KEY"]
+    caches = [s for s in steps(load(TESTS)) if s.get("with", {}).get("path") == "/github/home/mnist"]
+    assert [s["with"]["key"] for s in caches] == [key]
 
 
 def test_deploy_permissions_are_least_privilege() -> None:
@@ -112,8 +148,10 @@ def test_deploy_requires_real_mnist_and_caches_execution() -> None:
     caches = [s for s in build if s.get("uses", "").startswith("actions/cache@")]
     execution = [s for s in caches if s["with"]["path"] == "_build/.jupyter_cache"]
     assert len(execution) == 1
-    key = execution[0]["with"]["key"]
-    assert "hashFiles('code/**')" in key and "MNIST_KEY" in key
+    # the newest database is restored whatever changed; the extension re-runs the pages that need it
+    key, restore = execution[0]["with"]["key"], execution[0]["with"]["restore-keys"]
+    assert "MNIST_KEY" in key and "github.sha" in key
+    assert restore.strip() == key.split("${{ github.sha }}")[0]
     runs = "\n".join(s.get("run", "") for s in build)
     assert "MNIST/raw" in runs
     # the post-build check greps for the notice that dlbook.data prints when it falls back

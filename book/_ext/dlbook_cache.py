@@ -47,7 +47,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +107,6 @@ class Project:
     results_dir: Path | None = None  # e.g. <root>/benchmarks/results
     requirements: tuple[Path, ...] = ()
     env_names: tuple[str, ...] = ()
-    _sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def package(self) -> str:
@@ -123,9 +122,7 @@ class Project:
         return None
 
     def source(self, name: str) -> str:
-        if name not in self._sources:
-            self._sources[name] = self.module_path(name).read_text(encoding="utf-8")
-        return self._sources[name]
+        return self.module_path(name).read_text(encoding="utf-8")
 
     def modules(self, names: Iterable[str]) -> set[str]:
         """The modules among ``names``, with the packages above them (importing runs their ``__init__``)."""
@@ -304,8 +301,10 @@ def why_stale(cache: Any, records: Mapping[str, Any], page: Page) -> str | None:
         old = stored["dependencies"] if stored else None
         if old == page.dependencies:
             return None
-        return "executed with dependencies that were not recorded" if old is None else describe_change(
-            old, page.dependencies
+        return (
+            "executed with dependencies that were not recorded"
+            if old is None
+            else describe_change(old, page.dependencies)
         )
     # No notebook with these cells: compare with the last recorded run of the same page.
     runs = [r for r in records.values() if r.get("page") == page.docname]
@@ -402,7 +401,8 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
         futures = []
         for page, reason in todo:
             LOGGER.info(f"dlbook_cache: executing {page.docname}: {reason}")
-            args = (page.nb, str(page.path.parent), nb_config.execution_timeout, nb_config.execution_allow_errors)
+            cwd = str(page.path.parent)
+            args = (page.nb, cwd, nb_config.execution_timeout, nb_config.execution_allow_errors)
             futures.append((page, pool.submit(_execute, *args)))
         for page, future in futures:
             try:
