@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
 from dlbook.__main__ import main
 
 

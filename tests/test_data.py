@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
 import pytest
 import torch
 from dlbook.data import MNIST_FILES, DataNotFoundError, Dataset, load_dataset, mnist_available

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
 import pytest
 import torch
 from dlbook.lenet import LeNet5, build, count_parameters

@@ -6,7 +6,6 @@ import json
 import os
 import re
 
-import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
 import pytest
 import torch
 from conftest import ROOT, BuiltBook, article, figure_image, text_of

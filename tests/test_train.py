@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dlbook  # noqa: F401  (first: sets the OpenMP wait policy before torch loads)
 import pytest
 import torch
 import torch.nn.functional as F
