@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import re
@@ -10,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -94,6 +96,34 @@ def article(book: BuiltBook, docname: str) -> BeautifulSoup:
 def text_of(node: BeautifulSoup) -> str:
     """Visible text with runs of white space collapsed and Sphinx's curly apostrophes made straight."""
     return re.sub(r"\s+", " ", node.get_text(" ")).replace("\u2019", "'")
+
+
+def glue_values(book: BuiltBook, docname: str) -> dict[str, Any]:
+    """The values a page glued into its text (``glue("name", value)``), from its executed notebook.
+
+    They are read from the build's execution cache, so a test checks what the page computed, not the
+    sentence around it. Values are Python literals where their ``repr`` is one (numbers, strings,
+    tuples), else the ``repr`` text.
+    """
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(book.cache))
+    uri = str(ROOT / f"{docname}.md")
+    records = [r for r in cache.list_cache_records() if r.uri == uri]
+    assert records, f"{docname}: no executed notebook in the build's cache"
+    nb = cache.get_cache_bundle(max(records, key=lambda r: r.created).pk).nb
+    values: dict[str, Any] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if not scrap:
+                continue
+            text = output["data"].get(scrap.get("mime_prefix", "") + "text/plain", "")
+            try:
+                values[scrap["name"]] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[scrap["name"]] = text
+    return values
 
 
 def figure_image(book: BuiltBook, docname: str, figure_id: str) -> Path:
