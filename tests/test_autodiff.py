@@ -15,7 +15,6 @@ from dlbook.autodiff import (
     Value,
     count_operations,
     cross_entropy,
-    draw_graph,
     encoder_data,
     gradient_forward,
     gradient_reverse,
@@ -80,7 +79,6 @@ def test_graph_listing_has_values_and_grads() -> None:
     assert all(i < j for i, j in edges)  # topological order
     assert index["e"] == len(nodes) - 1
     assert count_operations(e) == 3
-    draw_graph(e)
 
 
 # --- random expression trees against torch --------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""The scripts in benchmarks/ run end to end, compare against their baseline and write what the book reads.
+"""The scripts in benchmarks/ run end to end, compare against their baseline and write what the book reads;
+dlbook.benchmarks reads it back.
 
 Timings are never asserted (they depend on the machine); what is checked is that each script runs, that
 it measures both sides of its comparison and prints the ratio, and that the LeNet-5 result file holds
-what the GPU page needs (device, date, versions, command, ratios).
+what the GPU page needs (device, date, versions, command, ratios). The reading functions are tested on
+results built here in memory, in the layout the LeNet-5 script writes.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from dlbook import benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
+RECORDED_CPU = BENCH / "results" / "lenet-cpu.json"
 
 
 def run_script(name: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -96,3 +100,73 @@ def test_lenet_benchmark_gpu_mode_runs_its_variants_on_the_cpu(tmp_path):
     assert set(result["fast"]) == {"plain", "large-batch"}
     assert result["fast"]["large-batch"]["recipe"]["batch_size"] == 512
     assert set(result["variant_ratios"]) == {"plain", "large-batch"}
+
+
+# --- dlbook.benchmarks: reading the results -------------------------------------------------------------
+
+
+def result(device: str, rate: float, classic_rate: float, *, seconds: float = 1.0, batch: int = 128) -> dict:
+    """A result in the layout benchmarks/lenet.py writes, with one variant ("plain") and two seeds."""
+    runs = [
+        {"seed": s, "test_accuracy": [0.985, 0.9915], "train_seconds": [seconds / 2, seconds],
+         "images_per_second": rate, "seconds_to_target": seconds}
+        for s in (0, 1)
+    ]  # fmt: skip
+    ratios = {"images_per_second": rate / classic_rate, "time_to_target": 3 * rate / classic_rate}
+    return {
+        "device": device,
+        "date": "2026-01-02T03:04:05+00:00",
+        "torch": "2.x",
+        "git_commit": "0123456789abcdef",
+        "command": "python benchmarks/lenet.py",
+        "target_accuracy": 0.99,
+        "fast": {
+            "plain": {
+                "recipe": {"epochs": 2, "batch_size": batch, "lr": 0.01},
+                "runs": runs,
+                "seeds": 2,
+                "seeds_reaching_target": 2,
+                "mean_images_per_second": rate,
+                "mean_seconds_to_target": seconds,
+            },
+            "graphs": {"recipe": {}, "runs": [], "error": "RuntimeError: no compiler"},
+        },
+        "classic": {
+            "test_accuracy": [0.98, 0.985, 0.991],
+            "images_per_second": classic_rate,
+            "seconds_to_target": 3 * seconds * rate / classic_rate,
+        },
+        "ratios": ratios,
+        "variant_ratios": {"plain": ratios},
+    }  # fmt: skip
+
+
+def test_read_result_returns_none_for_a_missing_file(tmp_path):
+    assert benchmarks.read_result(tmp_path, "lenet-gpu.json") is None
+    (tmp_path / "lenet-gpu.json").write_text(json.dumps({"device": "x"}))
+    assert benchmarks.read_result(tmp_path, "lenet-gpu.json") == {"device": "x"}
+
+
+def test_epochs_to_target():
+    assert benchmarks.epochs_to_target([0.97, 0.99, 0.995], 0.99) == 2
+    assert benchmarks.epochs_to_target([0.97, 0.98], 0.99) is None
+
+
+def test_passes_to_target_counts_the_runs_that_reached_it():
+    r = result("Test CPU", 15_000.0, 6_000.0)
+    assert benchmarks.passes_to_target(r) == [2]
+    r["fast"]["plain"]["runs"][1]["test_accuracy"] = [0.995, 0.996]
+    assert benchmarks.passes_to_target(r) == [1, 2]
+    r["fast"]["plain"]["runs"][0]["seconds_to_target"] = None  # never reached: left out
+    assert benchmarks.passes_to_target(r) == [1]
+    assert benchmarks.passes_to_target(r, "graphs") == []  # a failed variant has no runs
+    with pytest.raises(ValueError, match="variant must be one of plain, graphs"):
+        benchmarks.passes_to_target(r, "turbo")
+
+
+@pytest.mark.skipif(not RECORDED_CPU.is_file(), reason="no recorded CPU benchmark in benchmarks/results/")
+def test_the_recorded_cpu_result_reaches_the_target():
+    recorded = benchmarks.read_result(RECORDED_CPU.parent, RECORDED_CPU.name)
+    assert recorded["device"] and recorded["date"]
+    passes = benchmarks.passes_to_target(recorded)
+    assert passes and all(1 <= n <= recorded["fast"]["plain"]["recipe"]["epochs"] for n in passes)

@@ -1,15 +1,14 @@
-"""Unit tests of dlbook.history: the milestone and model-size data, the counts computed here, the figures."""
+"""Unit tests of dlbook.history: the milestone and model-size data and the counts computed here."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pytest
 import torch
 import torchvision.models as tvm
-from dlbook import history, plots
+from dlbook import history
 from dlbook.lenet import LeNet5, count_parameters
 
 BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
@@ -114,28 +113,3 @@ def test_format_count():
     assert history.format_count(175_000_000_000) == "175 B"
     with pytest.raises(ValueError, match="n must be >= 0"):
         history.format_count(-1)
-
-
-def test_timeline_draws_one_marker_and_label_per_event():
-    fig, ax = plots.figure(height=6.5)
-    history.draw_timeline(ax)
-    events = [m for m in history.milestones() if not m.is_period]
-    texts = [t.get_text() for t in ax.texts]
-    for m in events:
-        assert any(m.label in t and str(m.year) in t for t in texts), m.label
-    markers = [line for line in ax.lines if len(line.get_xdata()) == 1]
-    assert len(markers) == len(events)
-    assert any("1987–1993" in t for t in texts)
-    plots.finish(fig)
-    assert not plt.fignum_exists(fig.number)
-
-
-def test_model_size_figure_is_log_scale_with_every_model():
-    fig, ax = plots.figure()
-    history.draw_model_sizes(ax)
-    assert ax.get_yscale() == "log"
-    names = {t.get_text() for t in ax.texts}
-    assert names == {m.name for m in history.model_sizes()}
-    lo, hi = ax.get_ylim()
-    assert all(lo <= m.parameters <= hi for m in history.model_sizes())
-    plots.finish(fig)

@@ -280,7 +280,7 @@ class Value:
             node.grad = 0.0
 
     def graph(self) -> tuple[list[GraphNode], list[tuple[int, int]]]:
-        """The graph behind this node, for drawing.
+        """The graph behind this node, as a listing (drawn by :func:`dlbook.figures.draw_graph`).
 
         Returns:
             ``(nodes, edges)``: the nodes in topological order (operands before
@@ -307,71 +307,6 @@ class GraphNode:
 def count_operations(output: Value) -> int:
     """Number of elementary operations (interior nodes) in the graph behind ``output``."""
     return sum(1 for node in _topological_order(output) if node._prev)
-
-
-def _is_constant(node: GraphNode) -> bool:
-    """A leaf made from a plain number (labelled by its own value)."""
-    return not node.op and node.label == f"{node.data:g}"
-
-
-def draw_graph(output: Value, *, width: float = 6.4, height: float = 3.4) -> Any:
-    r"""Draw the graph behind ``output`` with each node's value and gradient.
-
-    Nodes are placed in columns by depth (longest path from a leaf), operands
-    on the left, the output on the right. Leaves made from plain numbers are
-    drawn as small grey constants.
-
-    Returns:
-        The matplotlib figure (end a page cell with ``plots.finish(fig)``).
-    """
-    from matplotlib.patches import FancyArrowPatch
-
-    from dlbook import plots
-
-    nodes, edges = output.graph()
-    depth = [0] * len(nodes)
-    for i, j in edges:  # edges come in topological order of their target
-        depth[j] = max(depth[j], depth[i] + 1)
-    columns: dict[int, list[int]] = {}
-    for i, d in enumerate(depth):
-        columns.setdefault(d, []).append(i)
-    for members in columns.values():  # named nodes top down by name, constants at the bottom
-        members.sort(key=lambda i: (_is_constant(nodes[i]), nodes[i].label))
-    pos: dict[int, tuple[float, float]] = {}
-    for d, members in columns.items():
-        for k, i in enumerate(members):
-            pos[i] = (float(d), (len(members) - 1) / 2 - k)
-
-    fig, ax = plots.figure(width=width, height=height)
-    ax.set_axis_off()
-    for i, j in edges:
-        arrow = FancyArrowPatch(
-            pos[i],
-            pos[j],
-            arrowstyle="-|>",
-            mutation_scale=12,
-            color=plots.INK,
-            shrinkA=30,
-            shrinkB=30,
-            lw=1.2,
-        )
-        ax.add_patch(arrow)
-    for i, node in enumerate(nodes):
-        x, y = pos[i]
-        if _is_constant(node):
-            ax.text(x, y, node.label, ha="center", va="center", color="#5a6169", fontsize=10)
-            continue
-        name = node.label or node.op
-        formula = f"{name} ({node.op})" if node.op and node.label else name
-        text = f"{formula}\nvalue {node.data:g}\ngrad {node.grad:g}"
-        face = plots.color("sky") if node.op else plots.color("orange")
-        box = {"boxstyle": "round,pad=0.4", "facecolor": face, "alpha": 0.35, "edgecolor": plots.INK}
-        ax.text(x, y, text, ha="center", va="center", fontsize=9, bbox=box)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
-    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
-    return fig
 
 
 # ---------------------------------------------------------------------------------------------------------

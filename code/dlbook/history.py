@@ -30,30 +30,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.ticker import FixedLocator, NullLocator
 
-from dlbook import plots
-
-#: Themes of the milestones, in the order of the timeline's legend, with their palette colour and marker.
-THEMES: dict[str, tuple[str, str]] = {
-    "neurons and learning rules": ("purple", "o"),
-    "backpropagation": ("vermillion", "s"),
-    "convolutional networks": ("blue", "D"),
-    "GPUs and benchmarks": ("green", "^"),
-    "generative and language models": ("orange", "v"),
-}
-
-
-#: Where :func:`draw_model_sizes` puts a model's name, as an offset (points) from its marker; default (8, 0).
-LABEL_OFFSETS: dict[str, tuple[float, float]] = {
-    "AlexNet": (-8, 0),
-    "VGG-16": (-8, 0),
-    "ResNet-50": (8, -3),
-    "ResNet-152": (-8, -4),
-    "Transformer (big)": (-8, 3),
-    "Transformer (base)": (8, -3),
-}
+#: The threads of research the milestones belong to, in the order of the timeline's legend.
+THEMES: tuple[str, ...] = (
+    "neurons and learning rules",
+    "backpropagation",
+    "convolutional networks",
+    "GPUs and benchmarks",
+    "generative and language models",
+)
 
 
 @dataclass(frozen=True)
@@ -326,122 +311,3 @@ def format_count(n: int) -> str:
     if n < 1_000_000_000:
         return f"{n / 1e6:.3g} M"
     return f"{n / 1e9:.3g} B"
-
-
-def draw_timeline(ax: Axes, items: Sequence[Milestone] | None = None) -> None:
-    """Draw the milestones as a timeline: one row per event, year on the x axis.
-
-    Events are markers coloured and shaped by theme (:data:`THEMES`); periods
-    such as the AI winter are shaded bands across all rows.
-
-    Args:
-        ax: axes to draw on (e.g. from ``plots.figure(height=6.5)``).
-        items: milestones to draw; default :func:`milestones`.
-    """
-    items = milestones() if items is None else list(items)
-    events = [m for m in items if not m.is_period]
-    first = min(m.year for m in items)
-    last = max(m.end_year or m.year for m in items)
-    for m in items:
-        if m.is_period:
-            ax.axvspan(m.year, m.end_year, color=plots.GRID, alpha=0.7, lw=0, zorder=0)
-            ax.text(
-                (m.year + m.end_year) / 2,
-                -1.1,
-                f"{m.label} ({m.year}–{m.end_year})",
-                ha="center",
-                va="center",
-                fontsize=8.5,
-                color=plots.INK,
-            )
-    seen: set[str] = set()
-    middle = (first + last) / 2 - 7  # labels of later events go left, where the early rows leave room
-    for row, m in enumerate(events):
-        colour, marker = THEMES[m.theme]
-        ax.plot(
-            [m.year],
-            [row],
-            marker=marker,
-            linestyle="none",
-            markersize=7,
-            color=plots.color(colour),
-            label=None if m.theme in seen else m.theme,
-            zorder=3,
-        )
-        seen.add(m.theme)
-        right = m.year < middle
-        ax.annotate(
-            f"{m.year}  {m.label}" if right else f"{m.label}  {m.year}",
-            (m.year, row),
-            xytext=(7 if right else -7, 0),
-            textcoords="offset points",
-            ha="left" if right else "right",
-            va="center",
-            fontsize=8.5,
-        )
-    ax.set_ylim(len(events) - 0.4, -1.8)
-    ax.set_xlim(first - 4, last + 3)
-    ax.yaxis.set_major_locator(NullLocator())
-    ax.spines["left"].set_visible(False)
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel("year")
-    ax.figure.legend(loc="outside lower center", ncols=3, fontsize=8.5)
-
-
-def draw_model_sizes(ax: Axes, models: Sequence[ModelSize] | None = None) -> None:
-    """Draw parameter count (log scale) against year, one labelled marker per model.
-
-    Vision models are blue circles and language models vermillion squares;
-    counted rows (see :class:`ModelSize`) are drawn hollow; names are placed by
-    :data:`LABEL_OFFSETS`.
-
-    Args:
-        ax: axes to draw on.
-        models: rows to draw; default :func:`model_sizes`.
-    """
-    models = model_sizes() if models is None else list(models)
-    styles = {"vision": ("blue", "o"), "language": ("vermillion", "s")}
-    for m in models:
-        colour, marker = styles[m.family]
-        c = plots.color(colour)
-        ax.plot(
-            [m.year],
-            [m.parameters],
-            marker=marker,
-            linestyle="none",
-            markersize=7,
-            color=c,
-            markerfacecolor=plots.FACE if m.counted else c,
-            markeredgewidth=1.6,
-            zorder=3,
-        )
-        dx, dy = LABEL_OFFSETS.get(m.name, (8, 0))
-        ax.annotate(
-            m.name,
-            (m.year, m.parameters),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
-            va="center" if dy == 0 else ("bottom" if dy > 0 else "top"),
-            fontsize=8.5,
-        )
-    for family, (colour, marker) in styles.items():
-        ax.plot([], [], marker=marker, linestyle="none", color=plots.color(colour), label=f"{family} models")
-    ax.plot(
-        [],
-        [],
-        marker="o",
-        linestyle="none",
-        color=plots.INK,
-        markerfacecolor=plots.FACE,
-        label="counted here",
-    )
-    ax.set_yscale("log")
-    ax.yaxis.set_major_locator(FixedLocator([1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12]))
-    ax.set_ylim(1e4, 1e12)
-    lo = min(m.year for m in models)
-    hi = max(m.year for m in models)
-    ax.set_xlim(lo - 2, hi + 3)
-    ax.set_xlabel("year")
-    ax.set_ylabel("trainable parameters")
-    ax.legend(loc="upper left")
