@@ -4,7 +4,7 @@ Both loops train the same network (:class:`dlbook.lenet.LeNet5`) in the same run
 
 * **fast**: :func:`dlbook.train.fit` with the data set resident on the device as one ``uint8`` tensor,
   shuffled with ``randperm`` on the device, standardised on the fly, Adam with a one-cycle schedule
-  (settings ``dlbook.train.RECIPES``);
+  (the recipe ``dlbook.train.RECIPES``);
 * **classic**: the loop of the PyTorch MNIST example (github.com/pytorch/examples, ``mnist/main.py``):
   a ``DataLoader`` over ``torchvision.datasets.MNIST`` with ``ToTensor`` and ``Normalize`` applied
   to every image, batch 64, Adadelta with learning rate 1.0 and ``StepLR(step_size=1, gamma=0.7)``,
@@ -53,6 +53,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +62,16 @@ import torch.nn.functional as F
 import torchvision
 from dlbook.data import Dataset, default_root, load_dataset
 from dlbook.lenet import build
-from dlbook.train import RECIPES, History, Timer, bf16_supported, device_name, fit, resolve_device
+from dlbook.train import (
+    RECIPES,
+    History,
+    Recipe,
+    Timer,
+    bf16_supported,
+    device_name,
+    fit,
+    resolve_device,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -162,8 +172,8 @@ def classic_loop(data: Dataset, root: Path, dev: torch.device, max_epochs: int, 
     }
 
 
-def fast_run(data: Dataset, dev: torch.device, seed: int, recipe: dict, **options) -> dict:
-    history: History = fit(build(seed), data, device=dev, seed=seed, progress=False, **recipe, **options)
+def fast_run(data: Dataset, dev: torch.device, seed: int, recipe: Recipe, **options) -> dict:
+    history: History = fit(build(seed), data, recipe, device=dev, seed=seed, progress=False, **options)
     d = history.to_dict()
     d.pop("step_loss")
     d["seconds_to_target"] = history.seconds_to(TARGETS[data.name])
@@ -263,10 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DLBOOK_DATA"] = str(root.resolve())
     # A GPU result is only worth recording on MNIST: no silent fall-back to digits there.
     data = load_dataset("mnist" if args.gpu and args.dataset == "auto" else args.dataset, root=root)
-    recipe = dict(RECIPES[data.name])
-    for key in ("epochs", "batch_size", "lr"):
-        if getattr(args, key) is not None:
-            recipe[key] = getattr(args, key)
+    overrides = {
+        key: getattr(args, key) for key in ("epochs", "batch_size", "lr") if getattr(args, key) is not None
+    }
+    recipe = replace(RECIPES[data.name], **overrides)
     target = TARGETS[data.name]
     print(f"device: {device_name(dev)}; data: {data.name}; target {target:.1%}; recipe {recipe}", flush=True)
     load_before = os.getloadavg()
@@ -275,14 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     warm = data.subset(min(data.n_train, 4096), seed=0)
     for name in variants:
         changes, options = VARIANTS[name]
-        r = {**recipe, **changes}
+        r = replace(recipe, **changes)
         try:
             fit(
                 build(0),
                 warm,
-                epochs=1,
-                batch_size=r["batch_size"],
-                lr=r["lr"],
+                Recipe(epochs=1, batch_size=r.batch_size, lr=r.lr),
                 device=dev,
                 progress=False,
                 **options,
@@ -296,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         changes, options = VARIANTS[name]
         for seed in range(seeds):
             try:
-                runs.append(fast_run(data, dev, seed, {**recipe, **changes}, **options))
+                runs.append(fast_run(data, dev, seed, replace(recipe, **changes), **options))
             except Exception as err:
                 error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
                 break
@@ -306,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['seconds_to_target']} s, {r['images_per_second']:,.0f} img/s",
                 flush=True,
             )
-        fast[name] = {"recipe": {**recipe, **changes}, "options": options, "runs": runs}
+        fast[name] = {"recipe": asdict(replace(recipe, **changes)), "options": options, "runs": runs}
         fast[name].update(summarise(runs) if runs else {})
         if error:
             fast[name]["error"] = error
@@ -339,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_test": data.n_test,
         "target_accuracy": target,
         "timer": "CUDA events" if dev.type == "cuda" else "time.perf_counter",
-        "fast_recipe": recipe,
+        "fast_recipe": asdict(recipe),
         "fast": fast,
         "classic": classic,
         "ratios": ratios,

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 
 import numpy as np
 from dlbook import plasticity as pl
 
-PAGE_PARAMS = pl.CompetitionParams(a_plus=0.005, a_minus=0.00525)  # as on book/nature/hebbian.md
+# as on book/nature/hebbian.md
+PAGE_PARAMS = pl.CompetitionParams(window=replace(pl.SONG2000, a_plus=0.005, a_minus=0.00525))
 PAGE_DURATION = 600.0  # s
 LOOP_DURATION = 20.0  # s
 

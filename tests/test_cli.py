@@ -74,3 +74,22 @@ def test_missing_mnist_is_reported_not_raised(tmp_path, capsys):
     )
     assert code == 2
     assert "MNIST not found" in capsys.readouterr().err
+
+
+def test_train_flags_vary_the_books_recipe(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["train", "--dataset", "digits", "--device", "cpu", "--no-progress", "--out", str(out)]
+    flags = ["--epochs", "1", "--batch-size", "32", "--lr", "0.002", "--label-smoothing", "0.05"]
+    assert main([*args, *flags, "--optimizer", "sgd"]) == 0
+    history = json.loads((out / "history.json").read_text())
+    expected = {"epochs": 1, "batch_size": 32, "lr": 0.002, "label_smoothing": 0.05, "optimizer": "sgd"}
+    assert {k: history[k] for k in expected} == expected
+
+
+def test_a_bad_flag_names_the_field_and_its_range(tmp_path, capsys):
+    args = ["train", "--dataset", "digits", "--device", "cpu", "--out", str(tmp_path / "out")]
+    assert main([*args, "--epochs", "0"]) == 2
+    assert "dlbook: error: epochs must be an integer >= 1; got 0" in capsys.readouterr().err
+    assert main([*args, "--label-smoothing", "1.5"]) == 2
+    assert "label_smoothing must be in [0, 1); got 1.5" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

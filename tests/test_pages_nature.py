@@ -8,6 +8,7 @@ its simulation, or showed stale numbers, fails.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -41,16 +42,16 @@ def test_brain_page_numbers(built_book: BuiltBook) -> None:
     i_theta = neurons.rheobase()
     assert f"{i_theta * 1e9:.1f} nA to fire" in text
     assert f"rate {float(neurons.lif_rate(1.5 * i_theta)):.0f} Hz predicted" in text
-    assert f"ceiling of {1 / neurons.T_REF:.0f} Hz" in text
+    assert f"ceiling of {1 / neurons.LIF.t_ref:.0f} Hz" in text
     worst = re.search(r"at most a relative (\S+)", text)
     assert worst is not None and float(worst.group(1).rstrip(":,")) < 1e-9
 
 
 def test_plasticity_page_numbers(built_book: BuiltBook) -> None:
     text = text_of(article(built_book, "book/nature/plasticity"))
-    before = (neurons.epsp(1.0).u.max() - neurons.U_REST) * 1e3
-    ltp = 1 + plasticity.BI_POO1998["a_plus"] * np.exp(-10e-3 / plasticity.BI_POO1998["tau_plus"])
-    ltd = 1 - plasticity.BI_POO1998["a_minus"] * np.exp(-10e-3 / plasticity.BI_POO1998["tau_minus"])
+    before = (neurons.epsp(1.0).u.max() - neurons.LIF.u_rest) * 1e3
+    ltp = 1 + plasticity.BI_POO1998.a_plus * np.exp(-10e-3 / plasticity.BI_POO1998.tau_plus)
+    ltd = 1 - plasticity.BI_POO1998.a_minus * np.exp(-10e-3 / plasticity.BI_POO1998.tau_minus)
     assert f"raises the membrane by {before:.2f} mV" in text
     assert f"evokes {before * ltp:.2f} mV, {100 * (ltp - 1):.0f} %" in text
     assert f"only {before * ltd:.2f} mV, {100 * (1 - ltd):.0f} % less" in text
@@ -62,7 +63,7 @@ def test_hebbian_page_numbers(built_book: BuiltBook) -> None:
     assert cosine is not None and float(cosine.group(1)) > 0.99
     norm = re.search(r"Oja's weights have norm (\d\.\d+)", text)
     assert norm is not None and abs(float(norm.group(1)) - 1) < 0.02
-    edges = plasticity.stdp_window([-20e-3, 20e-3], **plasticity.BI_POO1998)
+    edges = plasticity.stdp_window([-20e-3, 20e-3], plasticity.BI_POO1998)
     assert f"fallen to {100 * edges[1]:.0f} % (pre 20 ms before post)" in text
     assert f"{-100 * edges[0]:.0f} % (pre 20 ms after post)" in text
     assert f"analytic {plasticity.expected_stdp_poisson(20.0, 20.0, 10.0):.4f}" in text
@@ -70,7 +71,7 @@ def test_hebbian_page_numbers(built_book: BuiltBook) -> None:
     assert f"the weight has changed by {total:.4f}" in text
     assert "small steps come from pairs 70 and 90 ms apart" in text  # 90 ms - 20 ms and 180 ms - 90 ms
 
-    params = plasticity.CompetitionParams(a_plus=0.005, a_minus=0.00525)
+    params = plasticity.CompetitionParams(window=replace(plasticity.SONG2000, a_plus=0.005, a_minus=0.00525))
     result = plasticity.simulate_competition(600.0, params=params, seed=0, record_every=10.0)
     assert f"after 10 simulated minutes {100 * result.fraction_bimodal():.0f} % do" in text
     assert "in the last minute" in text and f"{result.output_rate(540.0, 600.0):.0f} Hz in the last" in text

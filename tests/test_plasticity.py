@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import FrozenInstanceError, replace
 
 import numpy as np
 import pytest
@@ -85,20 +86,21 @@ def test_rules_reject_bad_input(kwargs, name):
 @given(st.floats(min_value=-0.2, max_value=0.2, allow_nan=False))
 def test_window_sign_equals_sign_of_delta_t(delta_t):
     for params in (pl.SONG2000, pl.BI_POO1998):
-        assert np.sign(pl.stdp_window(delta_t, **params)) == np.sign(delta_t)
+        assert np.sign(pl.stdp_window(delta_t, params)) == np.sign(delta_t)
 
 
 def test_window_decays_exponentially():
-    w10, w20 = pl.stdp_window([10e-3, 20e-3], tau_plus=20e-3)
+    window = replace(pl.SONG2000, tau_plus=20e-3, tau_minus=20e-3)
+    w10, w20 = pl.stdp_window([10e-3, 20e-3], window)
     assert w20 / w10 == pytest.approx(math.exp(-0.5), rel=1e-12)
-    m10, m20 = pl.stdp_window([-10e-3, -20e-3], tau_minus=20e-3)
+    m10, m20 = pl.stdp_window([-10e-3, -20e-3], window)
     assert m20 / m10 == pytest.approx(math.exp(-0.5), rel=1e-12)
 
 
 def test_bi_poo_fit_values():
-    assert float(pl.stdp_window(1e-12, **pl.BI_POO1998)) == pytest.approx(0.777)
-    assert float(pl.stdp_window(-1e-12, **pl.BI_POO1998)) == pytest.approx(-0.273)
-    ratio = pl.stdp_window(-33.7e-3, **pl.BI_POO1998) / pl.stdp_window(-1e-12, **pl.BI_POO1998)
+    assert float(pl.stdp_window(1e-12, pl.BI_POO1998)) == pytest.approx(0.777)
+    assert float(pl.stdp_window(-1e-12, pl.BI_POO1998)) == pytest.approx(-0.273)
+    ratio = pl.stdp_window(-33.7e-3, pl.BI_POO1998) / pl.stdp_window(-1e-12, pl.BI_POO1998)
     assert ratio == pytest.approx(math.exp(-1))
 
 
@@ -110,21 +112,17 @@ spike_lists = st.lists(st.floats(min_value=0.0, max_value=0.5, allow_nan=False),
 def test_traces_equal_pair_sum(pre, post, shared):
     pre, post = pre + shared, post + shared  # include exactly simultaneous pre/post spikes
     for params in (pl.SONG2000, pl.BI_POO1998):
-        assert pl.stdp_traces(pre, post, **params) == pytest.approx(
-            pl.stdp_pair_sum(pre, post, **params), abs=1e-12
-        )
+        online = pl.stdp_traces(pre, post, params)
+        assert online == pytest.approx(pl.stdp_pair_sum(pre, post, params), abs=1e-12)
 
 
 def test_independent_poisson_trains_depress_as_predicted():
     rng = np.random.default_rng(7)
     rate, duration, trials = 20.0, 10.0, 300
     changes = np.array(
-        [
-            pl.stdp_traces(*pl.poisson_spikes(rate, duration, 2, seed=rng), **pl.SONG2000)
-            for _ in range(trials)
-        ]
+        [pl.stdp_traces(*pl.poisson_spikes(rate, duration, 2, seed=rng), pl.SONG2000) for _ in range(trials)]
     )
-    expected = pl.expected_stdp_poisson(rate, rate, duration, **pl.SONG2000)
+    expected = pl.expected_stdp_poisson(rate, rate, duration, pl.SONG2000)
     se = changes.std(ddof=1) / math.sqrt(trials)
     assert expected < 0
     assert changes.mean() < 0
@@ -138,11 +136,44 @@ def test_pairing_protocol_potentiates_causal_and_depresses_anticausal():
     assert ltp[-1] - 1 == pytest.approx(60 * float(pl.stdp_window(10e-3)), rel=1e-9)
 
 
-def test_window_rejects_bad_parameters():
-    with pytest.raises(ValueError, match="tau_plus"):
-        pl.stdp_window(0.01, tau_plus=0.0)
-    with pytest.raises(ValueError, match="a_minus"):
-        pl.stdp_traces([0.0], [0.01], a_minus=-1.0)
+def test_published_windows_in_seconds():
+    assert (pl.SONG2000.a_plus, pl.SONG2000.a_minus, pl.SONG2000.tau_plus, pl.SONG2000.tau_minus) == (
+        0.01, 0.0105, 20e-3, 20e-3
+    )  # fmt: skip
+    assert (pl.BI_POO1998.tau_plus, pl.BI_POO1998.tau_minus) == (16.8e-3, 33.7e-3)
+    with pytest.raises(FrozenInstanceError):
+        pl.SONG2000.a_plus = 1.0  # type: ignore[misc]
+    # every function defaults to the Song, Miller & Abbott window
+    assert float(pl.stdp_window(10e-3)) == float(pl.stdp_window(10e-3, pl.SONG2000))
+    assert pl.CompetitionParams().window == pl.SONG2000
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("a_plus", -0.1, "a_plus must be >= 0"),
+        ("a_minus", -1.0, "a_minus must be >= 0"),
+        ("tau_plus", 0.0, r"tau_plus must be > 0 s"),
+        ("tau_minus", float("nan"), r"tau_minus must be > 0 s"),
+    ],
+)
+def test_window_rejects_values_out_of_range_naming_the_field(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        replace(pl.SONG2000, **{field: value})
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: pl.stdp_window(0.01, {"a_plus": 0.01}),
+        lambda: pl.stdp_traces([0.0], [0.01], None),
+        lambda: pl.pairing_protocol(10e-3, window=(0.01, 0.0105, 0.02, 0.02)),
+        lambda: pl.CompetitionParams(window={"a_plus": 0.01}),
+    ],
+)
+def test_functions_take_only_an_stdp_window(call):
+    with pytest.raises(ValueError, match="window must be an STDPWindow"):
+        call()
 
 
 # ---------------------------------------------------------------------------------------- Poisson input
@@ -186,7 +217,7 @@ def test_fast_simulation_equals_step_by_step_loop():
 
 
 def test_competition_ends_bimodal():
-    params = pl.CompetitionParams(a_plus=0.005, a_minus=0.00525)
+    params = pl.CompetitionParams(window=replace(pl.SONG2000, a_plus=0.005, a_minus=0.00525))
     res = pl.simulate_competition(600.0, params=params, seed=0, record_every=60.0)
     ratio = res.w / params.g_max
     assert np.all((ratio >= 0) & (ratio <= 1))

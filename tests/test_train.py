@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError, replace
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -10,6 +12,7 @@ from dlbook.lenet import build
 from dlbook.train import (
     RECIPES,
     CheckpointError,
+    Recipe,
     accuracy,
     bf16_supported,
     confidently_wrong,
@@ -40,16 +43,16 @@ def test_one_epoch_on_a_small_subset_lowers_the_loss(digits):
     small = digits.subset(256, seed=0)
     model = build(0)
     before = mean_loss(model, small)
-    history = fit(model, small, epochs=1, batch_size=16, lr=1e-2, device="cpu", progress=False)
+    history = fit(model, small, Recipe(epochs=1, batch_size=16, lr=1e-2), device="cpu", progress=False)
     after = mean_loss(model, small)
     assert after < 0.8 * before, f"loss {before:.3f} -> {after:.3f}"
     assert len(history.train_loss) == 1 and len(history.step_loss) == 16
 
 
 def test_fit_reaches_95_percent_on_digits(digits):
-    history = fit(build(0), digits, **RECIPES["digits"], device="cpu", progress=False)
+    history = fit(build(0), digits, RECIPES["digits"], device="cpu", progress=False)
     assert history.final_accuracy >= 0.95
-    assert len(history.test_accuracy) == RECIPES["digits"]["epochs"]
+    assert len(history.test_accuracy) == RECIPES["digits"].epochs
     assert history.train_seconds == sorted(history.train_seconds) and history.images_per_second > 0
     assert history.train_loss[-1] < history.train_loss[0]
 
@@ -57,7 +60,7 @@ def test_fit_reaches_95_percent_on_digits(digits):
 @pytest.mark.slow
 def test_fit_reaches_99_percent_on_mnist():
     data = load_dataset("mnist", root=mnist_root(), download=False)
-    history = fit(build(0), data, **RECIPES["mnist"], device="cpu", progress=False)
+    history = fit(build(0), data, RECIPES["mnist"], device="cpu", progress=False)
     assert history.dataset == "mnist"
     assert history.final_accuracy >= 0.990, f"test accuracy {history.final_accuracy:.4f} < 0.990"
 
@@ -67,7 +70,7 @@ def test_same_seed_same_weights_on_cpu(digits):
     models = []
     for seed in (7, 7, 8):
         model = build(0)
-        fit(model, small, epochs=1, batch_size=50, lr=3e-3, device="cpu", seed=seed, progress=False)
+        fit(model, small, Recipe(epochs=1, batch_size=50, lr=3e-3), device="cpu", seed=seed, progress=False)
         models.append(model)
     assert all(torch.equal(p, q) for p, q in zip(models[0].parameters(), models[1].parameters(), strict=True))
     assert not torch.equal(models[0].fc3.weight, models[2].fc3.weight)  # another shuffling, other weights
@@ -76,18 +79,43 @@ def test_same_seed_same_weights_on_cpu(digits):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"epochs": 0, "batch_size": 8, "lr": 1e-3}, "epochs"),
-        ({"epochs": 1, "batch_size": 0, "lr": 1e-3}, "batch_size"),
-        ({"epochs": 1, "batch_size": 8, "lr": -1.0}, "lr"),
-        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "optimizer": "rmsprop"}, "optimizer"),
-        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "device": "tpu"}, "device"),
-        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "label_smoothing": 1.0}, "label_smoothing"),
-        ({"epochs": 1, "batch_size": 8, "lr": 1e-3, "label_smoothing": -0.1}, "label_smoothing"),
+        ({"epochs": 0}, r"epochs must be an integer >= 1; got 0"),
+        ({"epochs": 1.5}, r"epochs must be an integer >= 1"),
+        ({"batch_size": 0}, r"batch_size must be an integer >= 1; got 0"),
+        ({"lr": -1.0}, r"lr must be a finite number > 0; got -1.0"),
+        ({"lr": float("inf")}, r"lr must be a finite number > 0"),
+        ({"optimizer": "rmsprop"}, r"optimizer must be one of adam, sgd; got 'rmsprop'"),
+        ({"weight_decay": -1e-4}, r"weight_decay must be a finite number >= 0"),
+        ({"label_smoothing": 1.0}, r"label_smoothing must be in \[0, 1\); got 1.0"),
+        ({"label_smoothing": -0.1}, r"label_smoothing must be in \[0, 1\)"),
     ],
 )
-def test_fit_rejects_bad_arguments(digits, kwargs, match):
+def test_recipe_rejects_values_out_of_range_naming_the_field(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        fit(build(0), digits.subset(16), progress=False, **kwargs)
+        Recipe(**{"epochs": 1, "batch_size": 8, "lr": 1e-3, **kwargs})
+    with pytest.raises(ValueError, match=match):  # also when varied from a published recipe
+        replace(RECIPES["mnist"], **kwargs)
+
+
+def test_recipes_are_frozen_and_hold_the_books_settings():
+    mnist = RECIPES["mnist"]
+    assert (mnist.epochs, mnist.batch_size, mnist.lr, mnist.label_smoothing) == (2, 128, 1e-2, 0.1)
+    assert (mnist.optimizer, mnist.weight_decay) == ("adam", 0.0)
+    assert set(RECIPES) == {"mnist", "digits"}
+    with pytest.raises(FrozenInstanceError):
+        mnist.epochs = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("recipe", "options", "match"),
+    [
+        (Recipe(epochs=1, batch_size=8, lr=1e-3), {"device": "tpu"}, "device"),
+        ({"epochs": 1, "batch_size": 8, "lr": 1e-3}, {}, "recipe must be a Recipe"),
+    ],
+)
+def test_fit_rejects_bad_arguments(digits, recipe, options, match):
+    with pytest.raises(ValueError, match=match):
+        fit(build(0), digits.subset(16), recipe, progress=False, **options)
 
 
 @pytest.mark.parametrize("epsilon", [0.0, 0.1, 0.5])
@@ -105,14 +133,16 @@ def test_smoothed_cross_entropy_matches_torch(epsilon):
 def test_history_records_the_plain_cross_entropy_under_label_smoothing(digits):
     small = digits.subset(200, seed=0)
     model = build(0)
-    fit(model, small, epochs=3, batch_size=32, lr=1e-2, progress=False)  # confident, so the losses differ
+    fit(model, small, Recipe(epochs=3, batch_size=32, lr=1e-2), progress=False)  # confident: losses differ
     plain = mean_loss(model, small)
     x = (small.train_images.float() / 255 - small.mean) / small.std
     with torch.no_grad():
         smoothed = float(F.cross_entropy(model.eval()(x), small.train_labels, label_smoothing=0.5))
     assert abs(smoothed - plain) > 1e-2  # the two losses differ, so the check below can fail
     # One step over the whole set: the recorded loss is that of the weights before the step.
-    history = fit(model, small, epochs=1, batch_size=200, lr=1e-3, label_smoothing=0.5, progress=False)
+    history = fit(
+        model, small, Recipe(epochs=1, batch_size=200, lr=1e-3, label_smoothing=0.5), progress=False
+    )
     assert history.label_smoothing == 0.5
     assert history.train_loss[0] == pytest.approx(plain, rel=1e-4)
 
@@ -123,7 +153,12 @@ def test_channels_last_gives_the_same_training_and_a_contiguous_model(digits):
     for layout in (True, False):
         model = build(0)
         fit(
-            model, small, epochs=1, batch_size=32, lr=3e-3, channels_last=layout, device="cpu", progress=False
+            model,
+            small,
+            Recipe(epochs=1, batch_size=32, lr=3e-3),
+            channels_last=layout,
+            device="cpu",
+            progress=False,
         )
         assert all(p.is_contiguous() for p in model.parameters())
         models.append(model)
@@ -135,14 +170,18 @@ def test_bf16_on_the_cpu_trains(digits):
     small = digits.subset(256, seed=0)
     model = build(0)
     before = mean_loss(model, small)
-    fit(model, small, epochs=1, batch_size=16, lr=1e-2, bf16=True, device="cpu", progress=False)
+    fit(model, small, Recipe(epochs=1, batch_size=16, lr=1e-2), bf16=True, device="cpu", progress=False)
     assert mean_loss(model, small) < 0.8 * before
     assert isinstance(bf16_supported("cpu"), bool)
 
 
 def test_sgd_option_trains(digits):
     history = fit(
-        build(0), digits, epochs=3, batch_size=64, lr=0.05, optimizer="sgd", device="cpu", progress=False
+        build(0),
+        digits,
+        Recipe(epochs=3, batch_size=64, lr=0.05, optimizer="sgd"),
+        device="cpu",
+        progress=False,
     )
     assert history.final_accuracy > 0.5 and history.optimizer == "sgd"
 
@@ -165,7 +204,9 @@ def test_confidently_wrong_orders_by_confidence():
 
 def test_checkpoint_round_trip(digits, tmp_path):
     model = build(3)
-    history = fit(model, digits.subset(200), epochs=1, batch_size=50, lr=3e-3, device="cpu", progress=False)
+    history = fit(
+        model, digits.subset(200), Recipe(epochs=1, batch_size=50, lr=3e-3), device="cpu", progress=False
+    )
     path = save_checkpoint(tmp_path / "run" / "lenet5.pt", model, digits, history)
     assert sorted(p.name for p in path.parent.iterdir()) == ["lenet5.pt"]  # no temporary file left
     loaded, meta = load_checkpoint(path)
@@ -176,7 +217,9 @@ def test_checkpoint_round_trip(digits, tmp_path):
 
 def test_truncated_checkpoint_gives_a_clear_error(digits, tmp_path):
     model = build(0)
-    history = fit(model, digits.subset(64), epochs=1, batch_size=64, lr=1e-3, device="cpu", progress=False)
+    history = fit(
+        model, digits.subset(64), Recipe(epochs=1, batch_size=64, lr=1e-3), device="cpu", progress=False
+    )
     path = save_checkpoint(tmp_path / "lenet5.pt", model, digits, history)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -198,11 +241,32 @@ def test_learning_curve_rises_with_experience(digits):
     assert acc[1] > acc[0] + 0.05
     with pytest.raises(ValueError, match="sizes"):
         learning_curve(build, digits, [0], device="cpu")
+    with pytest.raises(ValueError, match=r"max_epochs must be >= recipe.epochs \(2\); got 1"):
+        learning_curve(build, digits, [40], max_epochs=1, device="cpu")
+
+
+def test_learning_curve_varies_epochs_and_batch_size_within_the_recipe(digits, monkeypatch):
+    import dlbook.train as train
+
+    seen = []
+    monkeypatch.setattr(
+        train, "fit", lambda model, data, recipe, **options: seen.append((data.n_train, recipe))
+    )
+    recipe = Recipe(epochs=3, batch_size=64, lr=2e-3, label_smoothing=0.1)
+    train.learning_curve(build, digits, [40, 1000], recipe=recipe, images_per_run=12_000, device="cpu")
+    assert seen == [
+        (40, replace(recipe, epochs=50, batch_size=16)),  # 12,000 // 40 = 300 epochs, capped at max_epochs
+        (
+            1000,
+            replace(recipe, epochs=12, batch_size=62),
+        ),  # 12,000 // 1000 = 12 epochs, batches of 1000 // 16
+    ]
+    assert train.CURVE_RECIPE == Recipe(epochs=2, batch_size=128, lr=5e-3)
 
 
 def test_logistic_regression_is_a_shallow_baseline(digits):
     model = logistic_regression(0)
     assert sum(p.numel() for p in model.parameters()) == 7850
     assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
-    fit(model, digits, epochs=5, batch_size=64, lr=5e-3, device="cpu", progress=False, evaluate=False)
+    fit(model, digits, Recipe(epochs=5, batch_size=64, lr=5e-3), device="cpu", progress=False, evaluate=False)
     assert accuracy(model, digits, device="cpu") > 0.85

@@ -35,26 +35,68 @@ giving the firing rate (Hz) computed by :func:`lif_rate`,
    \frac{R I - (u_\text{reset} - u_\text{rest})}{R I - (\theta - u_\text{rest})}\right]^{-1}
    \quad\text{for } R I > \theta - u_\text{rest}, \qquad f(I) = 0 \text{ otherwise.}
 
-Default parameters are those of the LIF exercise of :cite:t:`gerstner2014neuronal`:
-:math:`\tau_m = 8` ms, :math:`R = 10` MΩ, :math:`u_\text{rest} = -70` mV,
-:math:`u_\text{reset} = -65` mV, :math:`\theta = -50` mV, :math:`t_\text{ref} = 2` ms, so the
-threshold current (the rheobase) is :math:`(\theta - u_\text{rest})/R = 2` nA.
+The parameters :math:`\tau_m, R, u_\text{rest}, u_\text{reset}, \theta, t_\text{ref}` travel together as
+one :class:`LIFParams`; :data:`LIF` holds the published defaults.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-TAU_M = 8e-3  #: membrane time constant (s)
-R_M = 10e6  #: membrane resistance (Ω)
-U_REST = -70e-3  #: resting potential (V)
-U_RESET = -65e-3  #: reset potential (V)
-THETA = -50e-3  #: firing threshold (V)
-T_REF = 2e-3  #: absolute refractory period (s)
+
+@dataclass(frozen=True)
+class LIFParams:
+    r"""Parameters of the leaky integrate-and-fire neuron, in SI units.
+
+    The defaults are those of the LIF exercise of :cite:t:`gerstner2014neuronal`:
+    :math:`\tau_m = 8` ms, :math:`R = 10` MΩ, :math:`u_\text{rest} = -70` mV,
+    :math:`u_\text{reset} = -65` mV, :math:`\theta = -50` mV, :math:`t_\text{ref} = 2` ms, so the
+    threshold current (the rheobase) is :math:`(\theta - u_\text{rest})/R = 2` nA. Vary one of them with
+    ``dataclasses.replace(LIF, tau_m=10e-3)``.
+
+    Attributes:
+        tau_m: membrane time constant :math:`\tau_m` (s), > 0.
+        r_m: membrane resistance :math:`R` (Ω), > 0.
+        u_rest: resting potential :math:`u_\text{rest}` (V).
+        u_reset: potential after a spike :math:`u_\text{reset}` (V), below ``theta``.
+        theta: firing threshold :math:`\theta` (V), above ``u_rest``.
+        t_ref: absolute refractory period :math:`t_\text{ref}` (s), >= 0.
+
+    Raises:
+        ValueError: naming the field and its allowed range, if a value lies outside it.
+    """
+
+    tau_m: float = 8e-3
+    r_m: float = 10e6
+    u_rest: float = -70e-3
+    u_reset: float = -65e-3
+    theta: float = -50e-3
+    t_ref: float = 2e-3
+
+    def __post_init__(self) -> None:
+        if not self.tau_m > 0:
+            raise ValueError(f"tau_m must be > 0 s; got {self.tau_m}")
+        if not self.r_m > 0:
+            raise ValueError(f"r_m must be > 0 Ω; got {self.r_m}")
+        if not self.theta > self.u_rest:
+            raise ValueError(f"theta must be > u_rest ({self.u_rest} V); got {self.theta}")
+        if not self.u_reset < self.theta:
+            raise ValueError(f"u_reset must be < theta ({self.theta} V); got {self.u_reset}")
+        if not self.t_ref >= 0:
+            raise ValueError(f"t_ref must be >= 0 s; got {self.t_ref}")
+
+
+#: The published default parameters (see :class:`LIFParams`).
+LIF = LIFParams()
+
+
+def _check_params(params: object) -> None:
+    if not isinstance(params, LIFParams):
+        raise ValueError(f"params must be a LIFParams, e.g. dlbook.neurons.LIF; got {type(params).__name__}")
 
 
 def mcculloch_pitts(x: ArrayLike, w: ArrayLike, theta: float) -> np.ndarray:
@@ -104,32 +146,12 @@ class LIFResult:
         return 1.0 / float(np.mean(np.diff(self.spike_times)))
 
 
-def _check_lif_parameters(
-    tau_m: float, r_m: float, u_rest: float, u_reset: float, theta: float, t_ref: float
-) -> None:
-    if not tau_m > 0:
-        raise ValueError(f"tau_m must be > 0 s; got {tau_m}")
-    if not r_m > 0:
-        raise ValueError(f"r_m must be > 0 Ω; got {r_m}")
-    if not theta > u_rest:
-        raise ValueError(f"theta must be > u_rest ({u_rest} V); got {theta}")
-    if not u_reset < theta:
-        raise ValueError(f"u_reset must be < theta ({theta} V); got {u_reset}")
-    if not t_ref >= 0:
-        raise ValueError(f"t_ref must be >= 0 s; got {t_ref}")
-
-
 def simulate_lif(
     current: float | ArrayLike,
     *,
     duration: float,
     dt: float = 1e-4,
-    tau_m: float = TAU_M,
-    r_m: float = R_M,
-    u_rest: float = U_REST,
-    u_reset: float = U_RESET,
-    theta: float = THETA,
-    t_ref: float = T_REF,
+    params: LIFParams = LIF,
 ) -> LIFResult:
     r"""Simulate a leaky integrate-and-fire neuron, starting at rest at :math:`t = 0`.
 
@@ -140,21 +162,17 @@ def simulate_lif(
         current: input current (A): a constant, or an array of shape ``(n_steps,)`` whose entry
             ``k`` holds over ``[k dt, (k + 1) dt)``, with ``n_steps = round(duration / dt)``.
         duration: simulated time (s), > 0.
-        dt: time step (s), > 0 and <= ``tau_m``.
-        tau_m: membrane time constant (s).
-        r_m: membrane resistance (Ω).
-        u_rest: resting potential (V).
-        u_reset: potential after a spike (V), below ``theta``.
-        theta: firing threshold (V), above ``u_rest``.
-        t_ref: absolute refractory period (s), >= 0.
+        dt: time step (s), > 0 and <= ``params.tau_m``.
+        params: the neuron's parameters; default :data:`LIF`.
 
     Returns:
         An :class:`LIFResult` with ``t``, ``u`` and ``spike_times``.
 
     Raises:
-        ValueError: for a bad ``dt``, ``duration``, parameter, or a ``current`` array of the wrong shape.
+        ValueError: for a bad ``dt`` or ``duration``, or a ``current`` array of the wrong shape.
     """
-    _check_lif_parameters(tau_m, r_m, u_rest, u_reset, theta, t_ref)
+    _check_params(params)
+    tau_m, r_m, u_rest, u_reset, theta, t_ref = astuple(params)
     if not (dt > 0 and dt <= tau_m):
         raise ValueError(f"dt must be > 0 s and <= tau_m ({tau_m} s); got {dt}")
     if not duration > 0:
@@ -196,16 +214,7 @@ def simulate_lif(
     return LIFResult(t=np.arange(n_steps + 1) * dt, u=u, spike_times=np.asarray(spikes))
 
 
-def lif_rate(
-    current: float | ArrayLike,
-    *,
-    tau_m: float = TAU_M,
-    r_m: float = R_M,
-    u_rest: float = U_REST,
-    u_reset: float = U_RESET,
-    theta: float = THETA,
-    t_ref: float = T_REF,
-) -> np.ndarray:
+def lif_rate(current: float | ArrayLike, params: LIFParams = LIF) -> np.ndarray:
     r"""Analytic firing rate (Hz) of the LIF neuron for constant current(s) (A).
 
     .. math::
@@ -217,15 +226,13 @@ def lif_rate(
 
     Args:
         current: one current or an array of them (A), any shape.
-        tau_m, r_m, u_rest, u_reset, theta, t_ref: as in :func:`simulate_lif`.
+        params: the neuron's parameters; default :data:`LIF`.
 
     Returns:
-        Rates (Hz), same shape as ``current``; always below ``1 / t_ref``.
-
-    Raises:
-        ValueError: for a bad parameter (as in :func:`simulate_lif`).
+        Rates (Hz), same shape as ``current``; always below ``1 / params.t_ref``.
     """
-    _check_lif_parameters(tau_m, r_m, u_rest, u_reset, theta, t_ref)
+    _check_params(params)
+    tau_m, r_m, u_rest, u_reset, theta, t_ref = astuple(params)
     drive = r_m * np.asarray(current, dtype=float)
     above = drive > theta - u_rest
     safe = np.where(above, drive, theta - u_rest + 1.0)  # avoids log of non-positive numbers below threshold
@@ -233,26 +240,20 @@ def lif_rate(
     return np.where(above, 1.0 / isi, 0.0)
 
 
-def rheobase(*, r_m: float = R_M, u_rest: float = U_REST, theta: float = THETA) -> float:
+def rheobase(params: LIFParams = LIF) -> float:
     r"""Threshold current (A) :math:`I_\theta = (\theta - u_\text{rest}) / R` of the LIF neuron.
 
     The smallest constant current that ever makes the neuron fire: below it the membrane settles at
     :math:`u_\infty = u_\text{rest} + R I < \theta`.
 
     Args:
-        r_m: membrane resistance (Ω), > 0.
-        u_rest: resting potential (V).
-        theta: firing threshold (V).
+        params: the neuron's parameters; default :data:`LIF`.
 
     Returns:
         The threshold current (A).
-
-    Raises:
-        ValueError: if ``r_m`` <= 0.
     """
-    if not r_m > 0:
-        raise ValueError(f"r_m must be > 0 Ω; got {r_m}")
-    return (theta - u_rest) / r_m
+    _check_params(params)
+    return (params.theta - params.u_rest) / params.r_m
 
 
 def find_threshold_units(
@@ -296,9 +297,7 @@ def epsp(
     tau_s: float = 2e-3,
     duration: float = 0.05,
     dt: float = 1e-4,
-    tau_m: float = TAU_M,
-    r_m: float = R_M,
-    u_rest: float = U_REST,
+    params: LIFParams = LIF,
 ) -> LIFResult:
     r"""Excitatory postsynaptic potential: the LIF membrane's answer to one input spike at :math:`t = 0`.
 
@@ -310,14 +309,15 @@ def epsp(
         weight: synaptic weight :math:`w` (dimensionless), >= 0.
         i_peak: current (A) injected at :math:`t = 0` by a synapse of weight 1.
         tau_s: decay time of the synaptic current (s), > 0.
-        duration, dt, tau_m, r_m, u_rest: as in :func:`simulate_lif`.
+        duration, dt: as in :func:`simulate_lif`.
+        params: the neuron's parameters; default :data:`LIF`. Only ``tau_m``, ``r_m`` and ``u_rest`` are
+            used: the threshold is moved to 0 V and the reset to rest, so that no spike interferes.
 
     Returns:
         The :class:`LIFResult` of the response (no spikes).
 
     Raises:
-        ValueError: for a negative ``weight``, a ``tau_s``, ``dt`` or ``duration`` that is not > 0, or a
-            bad LIF parameter (see :func:`simulate_lif`).
+        ValueError: for a negative ``weight``, or a ``tau_s``, ``dt`` or ``duration`` that is not > 0.
     """
     if not weight >= 0:
         raise ValueError(f"weight must be >= 0; got {weight}")
@@ -329,6 +329,6 @@ def epsp(
         raise ValueError(f"duration must be > 0 s; got {duration}")
     n_steps = round(duration / dt)
     current = weight * i_peak * np.exp(-np.arange(n_steps) * dt / tau_s)
-    return simulate_lif(
-        current, duration=duration, dt=dt, tau_m=tau_m, r_m=r_m, u_rest=u_rest, u_reset=u_rest, theta=0.0
-    )
+    _check_params(params)
+    far = replace(params, theta=0.0, u_reset=params.u_rest)  # a threshold the response never reaches
+    return simulate_lif(current, duration=duration, dt=dt, params=far)

@@ -34,10 +34,11 @@ presynaptic spike at :math:`t_\text{pre}` and a postsynaptic spike at :math:`t_\
    0 & \Delta t = 0.
    \end{cases}
 
-:data:`SONG2000` holds the window of the :cite:t:`song2000competitive` model (the defaults of
-:func:`stdp_window`; :math:`A_\pm` in units of the maximal weight); :data:`BI_POO1998` the exponential
-fit to the hippocampal data of :cite:t:`bi1998synaptic` reported by :cite:t:`bi2001synaptic`
-(:math:`A_\pm` as the fractional change of the EPSC after 60 pairings at 1 Hz).
+:math:`A_\pm, \tau_\pm` travel together as one :class:`STDPWindow`. :data:`SONG2000` is the window of the
+:cite:t:`song2000competitive` model (the default of every function here; :math:`A_\pm` in units of the
+maximal weight); :data:`BI_POO1998` the exponential fit to the hippocampal data of :cite:t:`bi1998synaptic`
+reported by :cite:t:`bi2001synaptic` (:math:`A_\pm` as the fractional change of the EPSC after 60 pairings
+at 1 Hz).
 
 **Traces** (the online form). Every presynaptic spike bumps a trace :math:`x`, every postsynaptic spike
 a trace :math:`y`; both decay between spikes:
@@ -75,14 +76,45 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+
+@dataclass(frozen=True)
+class STDPWindow:
+    r"""The STDP window :math:`W(\Delta t)` of the module docstring, one set of its four parameters.
+
+    The published windows are :data:`SONG2000` and :data:`BI_POO1998`; vary one with, e.g.,
+    ``dataclasses.replace(SONG2000, a_plus=0.005, a_minus=0.00525)``.
+
+    Attributes:
+        a_plus: amplitude of potentiation :math:`A_+`, >= 0 (in the units of the weight change).
+        a_minus: amplitude of depression :math:`A_-`, >= 0.
+        tau_plus: decay time :math:`\tau_+` of the potentiation side (s), > 0.
+        tau_minus: decay time :math:`\tau_-` of the depression side (s), > 0.
+
+    Raises:
+        ValueError: naming the field and its allowed range, if a value lies outside it.
+    """
+
+    a_plus: float
+    a_minus: float
+    tau_plus: float
+    tau_minus: float
+
+    def __post_init__(self) -> None:
+        for name in ("a_plus", "a_minus"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)}")
+        for name in ("tau_plus", "tau_minus"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0 s; got {getattr(self, name)}")
+
+
 #: STDP window of the model of :cite:t:`song2000competitive` (equal time constants of 20 ms, depression
 #: 5 % stronger than potentiation), with the amplitudes of the Brian 2 reproduction
-#: :cite:p:`stimberg2019brian` in units of the maximal weight; times in s.
-SONG2000: dict[str, float] = {"a_plus": 0.01, "a_minus": 0.0105, "tau_plus": 20e-3, "tau_minus": 20e-3}
+#: :cite:p:`stimberg2019brian` in units of the maximal weight.
+SONG2000 = STDPWindow(a_plus=0.01, a_minus=0.0105, tau_plus=20e-3, tau_minus=20e-3)
 #: Exponential fit to the data of :cite:t:`bi1998synaptic` reported by :cite:t:`bi2001synaptic`, with
-#: amplitudes as the fractional change after 60 pairings at 1 Hz and times in s.
-#: Use as ``stdp_window(dt, **BI_POO1998)``.
-BI_POO1998: dict[str, float] = {"a_plus": 0.777, "a_minus": 0.273, "tau_plus": 16.8e-3, "tau_minus": 33.7e-3}
+#: amplitudes as the fractional change after 60 pairings at 1 Hz.
+BI_POO1998 = STDPWindow(a_plus=0.777, a_minus=0.273, tau_plus=16.8e-3, tau_minus=33.7e-3)
 
 Rng = int | np.random.Generator | None
 
@@ -91,13 +123,11 @@ def _rng(seed: Rng) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def _check_window(a_plus: float, a_minus: float, tau_plus: float, tau_minus: float) -> None:
-    for name, value in (("a_plus", a_plus), ("a_minus", a_minus)):
-        if not value >= 0:
-            raise ValueError(f"{name} must be >= 0; got {value}")
-    for name, value in (("tau_plus", tau_plus), ("tau_minus", tau_minus)):
-        if not value > 0:
-            raise ValueError(f"{name} must be > 0 s; got {value}")
+def _check_window(window: object) -> None:
+    if not isinstance(window, STDPWindow):
+        raise ValueError(
+            f"window must be an STDPWindow, e.g. dlbook.plasticity.SONG2000; got {type(window).__name__}"
+        )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -288,14 +318,7 @@ def bcm(
 # Spike-timing-dependent plasticity
 
 
-def stdp_window(
-    delta_t: float | ArrayLike,
-    *,
-    a_plus: float = 0.01,
-    a_minus: float = 0.0105,
-    tau_plus: float = 20e-3,
-    tau_minus: float = 20e-3,
-) -> np.ndarray:
+def stdp_window(delta_t: float | ArrayLike, window: STDPWindow = SONG2000) -> np.ndarray:
     r"""Weight change :math:`W(\Delta t)` for one spike pair, :math:`\Delta t = t_\text{post} - t_\text{pre}`.
 
     .. math::
@@ -303,52 +326,39 @@ def stdp_window(
        W(\Delta t) = A_+ e^{-\Delta t/\tau_+}\ (\Delta t > 0), \quad
        -A_- e^{\Delta t/\tau_-}\ (\Delta t < 0), \quad 0\ (\Delta t = 0).
 
-    Defaults are :data:`SONG2000`; pass ``**BI_POO1998`` for the fit to :cite:t:`bi1998synaptic`.
-
     Args:
         delta_t: time difference(s) (s), any shape.
-        a_plus, a_minus: amplitudes of potentiation and depression, >= 0.
-        tau_plus, tau_minus: decay times of the two sides (s), > 0.
+        window: the window's parameters; default :data:`SONG2000`, pass :data:`BI_POO1998` for the fit
+            to :cite:t:`bi1998synaptic`.
 
     Returns:
         Weight changes, same shape as ``delta_t``.
-
-    Raises:
-        ValueError: if an amplitude is < 0 or a decay time is not > 0.
     """
-    _check_window(a_plus, a_minus, tau_plus, tau_minus)
+    _check_window(window)
     d = np.asarray(delta_t, dtype=float)
-    ltp = a_plus * np.exp(-np.abs(d) / tau_plus)
-    ltd = -a_minus * np.exp(-np.abs(d) / tau_minus)
+    ltp = window.a_plus * np.exp(-np.abs(d) / window.tau_plus)
+    ltd = -window.a_minus * np.exp(-np.abs(d) / window.tau_minus)
     return np.where(d > 0, ltp, np.where(d < 0, ltd, 0.0))
 
 
-def stdp_pair_sum(pre_spikes: ArrayLike, post_spikes: ArrayLike, **window: float) -> float:
+def stdp_pair_sum(pre_spikes: ArrayLike, post_spikes: ArrayLike, window: STDPWindow = SONG2000) -> float:
     r"""Total change over all pairs, :math:`\sum_\text{pre}\sum_\text{post} W(t_\text{post} - t_\text{pre})`.
 
     The direct definition: cost proportional to ``len(pre) * len(post)``.
 
     Args:
         pre_spikes, post_spikes: spike times (s), each 1-D.
-        **window: ``a_plus``, ``a_minus``, ``tau_plus``, ``tau_minus`` as in :func:`stdp_window`.
+        window: as in :func:`stdp_window`.
 
     Returns:
         The summed weight change (units of the amplitudes).
     """
     pre = np.asarray(pre_spikes, dtype=float)
     post = np.asarray(post_spikes, dtype=float)
-    return float(np.sum(stdp_window(np.subtract.outer(post, pre), **window)))
+    return float(np.sum(stdp_window(np.subtract.outer(post, pre), window)))
 
 
-def stdp_traces(
-    pre_spikes: ArrayLike,
-    post_spikes: ArrayLike,
-    *,
-    a_plus: float = 0.01,
-    a_minus: float = 0.0105,
-    tau_plus: float = 20e-3,
-    tau_minus: float = 20e-3,
-) -> float:
+def stdp_traces(pre_spikes: ArrayLike, post_spikes: ArrayLike, window: STDPWindow = SONG2000) -> float:
     r"""Total weight change computed online with a presynaptic and a postsynaptic trace.
 
     Walks through the spikes in time order. Between spikes the traces decay,
@@ -359,15 +369,13 @@ def stdp_traces(
 
     Args:
         pre_spikes, post_spikes: spike times (s), each 1-D (any order).
-        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`.
+        window: as in :func:`stdp_window`.
 
     Returns:
         The summed weight change.
-
-    Raises:
-        ValueError: if a window parameter is out of range (see :func:`stdp_window`).
     """
-    _check_window(a_plus, a_minus, tau_plus, tau_minus)
+    _check_window(window)
+    a_plus, a_minus, tau_plus, tau_minus = window.a_plus, window.a_minus, window.tau_plus, window.tau_minus
     pre = np.sort(np.asarray(pre_spikes, dtype=float).ravel())
     post = np.sort(np.asarray(post_spikes, dtype=float).ravel())
     times = np.union1d(pre, post)
@@ -407,11 +415,7 @@ def stdp_trace_history(
     pre_spikes: ArrayLike,
     post_spikes: ArrayLike,
     t: ArrayLike,
-    *,
-    a_plus: float = 0.01,
-    a_minus: float = 0.0105,
-    tau_plus: float = 20e-3,
-    tau_minus: float = 20e-3,
+    window: STDPWindow = SONG2000,
 ) -> TraceHistory:
     r"""The traces and the accumulated weight change as functions of time, for plotting small examples.
 
@@ -427,16 +431,12 @@ def stdp_trace_history(
     Args:
         pre_spikes, post_spikes: spike times (s), each 1-D.
         t: evaluation times (s), any 1-D array.
-        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`.
+        window: as in :func:`stdp_window`.
 
     Returns:
         A :class:`TraceHistory` evaluated at ``t``.
-
-    Raises:
-        ValueError: if a window parameter is out of range (see :func:`stdp_window`).
     """
-    window = {"a_plus": a_plus, "a_minus": a_minus, "tau_plus": tau_plus, "tau_minus": tau_minus}
-    _check_window(**window)
+    _check_window(window)
     pre = np.asarray(pre_spikes, dtype=float).ravel()
     post = np.asarray(post_spikes, dtype=float).ravel()
     t = np.asarray(t, dtype=float).ravel()
@@ -445,21 +445,17 @@ def stdp_trace_history(
         lag = t[:, None] - spikes[None, :]
         return np.where(lag >= 0, np.exp(-np.clip(lag, 0, None) / tau), 0.0).sum(axis=1)
 
-    pair_w = stdp_window(np.subtract.outer(post, pre), **window)  # (n_post, n_pre)
+    pair_w = stdp_window(np.subtract.outer(post, pre), window)  # (n_post, n_pre)
     done = np.maximum.outer(post, pre)  # a pair counts once both of its spikes have happened
     w = np.array([pair_w[done <= ti].sum() for ti in t])
-    return TraceHistory(t=t, x=trace(pre, tau_plus), y=trace(post, tau_minus), w=w)
+    return TraceHistory(t=t, x=trace(pre, window.tau_plus), y=trace(post, window.tau_minus), w=w)
 
 
 def expected_stdp_poisson(
     rate_pre: float,
     rate_post: float,
     duration: float,
-    *,
-    a_plus: float = 0.01,
-    a_minus: float = 0.0105,
-    tau_plus: float = 20e-3,
-    tau_minus: float = 20e-3,
+    window: STDPWindow = SONG2000,
 ) -> float:
     r"""Expected total change for independent Poisson trains on :math:`[0, T]`.
 
@@ -474,15 +470,15 @@ def expected_stdp_poisson(
     Args:
         rate_pre, rate_post: firing rates :math:`r_\text{pre}`, :math:`r_\text{post}` (Hz), >= 0.
         duration: length :math:`T` of both trains (s), > 0.
-        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`.
+        window: as in :func:`stdp_window`.
 
     Returns:
         The expected summed weight change (units of the amplitudes).
 
     Raises:
-        ValueError: for a negative rate, a ``duration`` that is not > 0, or a bad window parameter.
+        ValueError: for a negative rate or a ``duration`` that is not > 0.
     """
-    _check_window(a_plus, a_minus, tau_plus, tau_minus)
+    _check_window(window)
     if not (rate_pre >= 0 and rate_post >= 0):
         raise ValueError(f"rate_pre and rate_post must be >= 0 Hz; got {rate_pre}, {rate_post}")
     if not duration > 0:
@@ -491,7 +487,9 @@ def expected_stdp_poisson(
     def side(a: float, tau: float) -> float:
         return a * (tau * duration - tau**2 * (1.0 - math.exp(-duration / tau)))
 
-    return rate_pre * rate_post * (side(a_plus, tau_plus) - side(a_minus, tau_minus))
+    return (
+        rate_pre * rate_post * (side(window.a_plus, window.tau_plus) - side(window.a_minus, window.tau_minus))
+    )
 
 
 def pairing_protocol(
@@ -500,10 +498,7 @@ def pairing_protocol(
     n_pairings: int = 60,
     frequency: float = 1.0,
     w0: float = 1.0,
-    a_plus: float = 0.01,
-    a_minus: float = 0.0105,
-    tau_plus: float = 20e-3,
-    tau_minus: float = 20e-3,
+    window: STDPWindow = SONG2000,
 ) -> np.ndarray:
     r"""Weight after each of ``n_pairings`` pre/post pairings at ``frequency`` Hz, additive STDP.
 
@@ -517,22 +512,22 @@ def pairing_protocol(
         n_pairings: number of pairings, >= 1.
         frequency: pairing frequency :math:`f` (Hz), > 0.
         w0: initial weight.
-        a_plus, a_minus, tau_plus, tau_minus: as in :func:`stdp_window`, amplitudes per pairing.
+        window: as in :func:`stdp_window`, amplitudes per pairing.
 
     Returns:
         Weights, shape ``(n_pairings + 1,)``; entry 0 is ``w0``.
 
     Raises:
-        ValueError: if ``n_pairings`` < 1, ``frequency`` is not > 0, or a window parameter is bad.
+        ValueError: if ``n_pairings`` < 1 or ``frequency`` is not > 0.
     """
+    _check_window(window)
     if n_pairings < 1:
         raise ValueError(f"n_pairings must be >= 1; got {n_pairings}")
     if not frequency > 0:
         raise ValueError(f"frequency must be > 0 Hz; got {frequency}")
-    window = {"a_plus": a_plus, "a_minus": a_minus, "tau_plus": tau_plus, "tau_minus": tau_minus}
     pre = np.arange(n_pairings) / frequency
     post = pre + delta_t
-    changes = [stdp_traces(pre[:k], post[:k], **window) for k in range(n_pairings + 1)]
+    changes = [stdp_traces(pre[:k], post[:k], window) for k in range(n_pairings + 1)]
     return w0 * (1.0 + np.asarray(changes))
 
 
@@ -555,7 +550,7 @@ class CompetitionParams:
         v_threshold, v_reset: threshold and reset (V).
         tau_e: decay time of the excitatory conductance (s).
         g_max: maximal weight (peak conductance per spike, relative to the leak).
-        a_plus, a_minus, tau_plus, tau_minus: STDP window, amplitudes in units of ``g_max``.
+        window: the STDP window, amplitudes in units of ``g_max``; default :data:`SONG2000`.
         dt: time step (s).
     """
 
@@ -568,10 +563,7 @@ class CompetitionParams:
     v_reset: float = -60e-3
     tau_e: float = 5e-3
     g_max: float = 0.01
-    a_plus: float = 0.01
-    a_minus: float = 0.0105
-    tau_plus: float = 20e-3
-    tau_minus: float = 20e-3
+    window: STDPWindow = SONG2000
     dt: float = 1e-4
 
     def __post_init__(self) -> None:
@@ -588,7 +580,7 @@ class CompetitionParams:
             raise ValueError("v_threshold must lie between e_leak and e_exc")
         if not self.e_leak <= self.v_reset < self.v_threshold:
             raise ValueError(f"v_reset must be in [e_leak, v_threshold); got {self.v_reset}")
-        _check_window(self.a_plus, self.a_minus, self.tau_plus, self.tau_minus)
+        _check_window(self.window)
 
 
 @dataclass(frozen=True)
@@ -727,7 +719,7 @@ def simulate_competition(
         raise ValueError(f"chunk must be >= 1 step; got {chunk}")
     w, ev_step, ev_syn, n_steps, every = _setup(p, duration, record_every, seed)
     w_initial = w.copy()
-    dt, amp_plus, amp_minus = p.dt, p.a_plus * p.g_max, p.a_minus * p.g_max
+    dt, amp_plus, amp_minus = p.dt, p.window.a_plus * p.g_max, p.window.a_minus * p.g_max
     decay_e = math.exp(-dt / p.tau_e)
     x_span = p.e_exc - p.e_leak
 
@@ -752,7 +744,7 @@ def simulate_competition(
         # Depression at each input spike: the postsynaptic trace at its step (an output spike in the same
         # step does not count), and each weight as it is just before its own spike.
         trace_now = np.where(s == last_post, apost_last + amp_minus, apost_last)
-        dep = trace_now * np.exp(-(s - last_post) * dt / p.tau_minus)
+        dep = trace_now * np.exp(-(s - last_post) * dt / p.window.tau_minus)
         w_before = np.maximum(w[i] + _cumsum_before_per_input(i, dep), 0.0)
 
         # Conductance during each step, g_j = g d^(j-k) + sum_{r<=j} inc_r d^(j-r), and the membrane.
@@ -769,8 +761,8 @@ def simulate_competition(
         m = end if crossed.size == 0 else k + 1 + int(crossed[0])  # first step not yet kept
         keep = s < m
         w = np.maximum(w + np.bincount(i[keep], weights=dep[keep], minlength=p.n_inputs), 0.0)
-        apre = apre * math.exp(-(m - k) * dt / p.tau_plus) + amp_plus * np.bincount(
-            i[keep], weights=np.exp(-(m - s[keep]) * dt / p.tau_plus), minlength=p.n_inputs
+        apre = apre * math.exp(-(m - k) * dt / p.window.tau_plus) + amp_plus * np.bincount(
+            i[keep], weights=np.exp(-(m - s[keep]) * dt / p.window.tau_plus), minlength=p.n_inputs
         )
         g = g_steps[m - k - 1] * decay_e
         x = x_next[m - k - 1]
@@ -778,7 +770,7 @@ def simulate_competition(
             post_steps.append(m)
             x = p.v_reset - p.e_leak
             w = np.minimum(w + apre, p.g_max)
-            apost_last = apost_last * math.exp(-(m - last_post) * dt / p.tau_minus) - amp_minus
+            apost_last = apost_last * math.exp(-(m - last_post) * dt / p.window.tau_minus) - amp_minus
             last_post = m
         k = m
     records.append(w.copy())
@@ -823,8 +815,10 @@ def simulate_competition_loop(
     p = params or CompetitionParams()
     w, ev_step, ev_syn, n_steps, every = _setup(p, duration, record_every, seed)
     w_initial = w.copy()
-    dt, amp_plus, amp_minus = p.dt, p.a_plus * p.g_max, p.a_minus * p.g_max
-    decay_e, decay_plus, decay_minus = (math.exp(-dt / tau) for tau in (p.tau_e, p.tau_plus, p.tau_minus))
+    dt, amp_plus, amp_minus = p.dt, p.window.a_plus * p.g_max, p.window.a_minus * p.g_max
+    decay_e, decay_plus, decay_minus = (
+        math.exp(-dt / tau) for tau in (p.tau_e, p.window.tau_plus, p.window.tau_minus)
+    )
     bounds = np.searchsorted(ev_step, np.arange(n_steps + 1))
 
     v, g = p.v_reset, 0.0

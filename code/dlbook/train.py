@@ -43,7 +43,7 @@ import platform
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,14 +63,67 @@ CHECKPOINT_FORMAT = "dlbook-lenet5-v1"
 
 _EVAL_BATCH = 2048
 
-#: Training settings used by the pages, the command line and the benchmark, per data set:
+
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    r"""How :func:`fit` trains: passes, mini-batches, optimiser and loss (the steps of the module docstring).
+
+    The optimiser is Adam :cite:p:`kingma2015adam` or SGD with Nesterov momentum, its learning rate follows
+    the one-cycle schedule of :cite:t:`smith2019superconvergence` peaking at ``lr``, and the loss is the
+    cross-entropy with label smoothing :cite:p:`szegedy2016rethinking`. :data:`RECIPES` holds the book's
+    recipe for each data set; vary one with ``dataclasses.replace(RECIPES["mnist"], epochs=4)``.
+
+    Attributes:
+        epochs: passes over the training set, an integer >= 1.
+        batch_size: images per step, an integer >= 1; the last step of an epoch takes the remainder.
+        lr: peak learning rate of the one-cycle schedule, finite and > 0.
+        optimizer: ``"adam"`` or ``"sgd"`` (momentum 0.9, Nesterov); see :data:`OPTIMIZERS`.
+        weight_decay: L2 penalty coefficient passed to the optimiser, >= 0.
+        label_smoothing: :math:`\varepsilon` in [0, 1), the probability mass of the target spread
+            evenly over the classes (0: plain cross-entropy).
+
+    Raises:
+        ValueError: naming the field and its allowed range, if a value lies outside it.
+    """
+
+    epochs: int
+    batch_size: int
+    lr: float
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    label_smoothing: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.epochs, int) and self.epochs >= 1):
+            raise ValueError(f"epochs must be an integer >= 1; got {self.epochs!r}")
+        if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
+            raise ValueError(f"batch_size must be an integer >= 1; got {self.batch_size!r}")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            raise ValueError(f"lr must be a finite number > 0; got {self.lr!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+        if not (self.weight_decay >= 0 and math.isfinite(self.weight_decay)):
+            raise ValueError(f"weight_decay must be a finite number >= 0; got {self.weight_decay!r}")
+        _check_label_smoothing(self.label_smoothing)
+
+
+#: The book's training recipe per data set, used by the pages, the command line and the benchmark:
 #: Adam with a one-cycle schedule peaking at ``lr``. With :func:`fit` on the CPU (2 threads), the
 #: MNIST recipe reached 99.05 to 99.29 % test accuracy (mean 99.18 %) for seeds 0 to 11; without
 #: label smoothing, the same two epochs fell below 99.0 % for 2 of 6 seeds.
-RECIPES: dict[str, dict[str, Any]] = {
-    "mnist": {"epochs": 2, "batch_size": 128, "lr": 1e-2, "label_smoothing": 0.1},
-    "digits": {"epochs": 15, "batch_size": 64, "lr": 5e-3, "label_smoothing": 0.0},
+RECIPES: dict[str, Recipe] = {
+    "mnist": Recipe(epochs=2, batch_size=128, lr=1e-2, label_smoothing=0.1),
+    "digits": Recipe(epochs=15, batch_size=64, lr=5e-3, label_smoothing=0.0),
 }
+
+#: The default of :func:`learning_curve`: at least 2 epochs per training-set size, mini-batches of at
+#: most 128 images, Adam peaking at 5e-3.
+CURVE_RECIPE = Recipe(epochs=2, batch_size=128, lr=5e-3)
 
 
 class CheckpointError(ValueError):
@@ -208,11 +261,6 @@ def bf16_supported(device: str | torch.device = "auto") -> bool:
     return False
 
 
-def _check_label_smoothing(label_smoothing: float) -> None:
-    if not 0.0 <= label_smoothing < 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1); got {label_smoothing!r}")
-
-
 def smoothed_cross_entropy(
     logits: torch.Tensor, targets: torch.Tensor, label_smoothing: float = 0.0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -233,18 +281,6 @@ def smoothed_cross_entropy(
     if not label_smoothing:
         return cross_entropy, cross_entropy
     return (1.0 - label_smoothing) * cross_entropy - label_smoothing * logp.mean(1).mean(), cross_entropy
-
-
-def _check_fit_args(epochs: int, batch_size: int, lr: float, optimizer: str, label_smoothing: float) -> None:
-    if not (isinstance(epochs, int) and epochs >= 1):
-        raise ValueError(f"epochs must be an integer >= 1; got {epochs!r}")
-    if not (isinstance(batch_size, int) and batch_size >= 1):
-        raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}")
-    if not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"lr must be a finite number > 0; got {lr!r}")
-    _check_label_smoothing(label_smoothing)
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
 
 
 class Timer:
@@ -273,16 +309,11 @@ class Timer:
 def fit(
     model: nn.Module,
     data: Dataset,
+    recipe: Recipe,
     *,
-    epochs: int,
-    batch_size: int,
-    lr: float,
     device: str | torch.device = "auto",
     seed: int = 0,
     progress: bool = True,
-    optimizer: str = "adam",
-    weight_decay: float = 0.0,
-    label_smoothing: float = 0.0,
     bf16: bool = False,
     channels_last: bool | None = None,
     compile: bool | str = False,
@@ -294,17 +325,12 @@ def fit(
         model: a classifier mapping ``B×1×28×28`` float images to ``B×10`` logits (moved to the
             device in place).
         data: the :class:`~dlbook.data.Dataset`; its ``mean`` and ``std`` standardise the pixels.
-        epochs: passes over the training set (>= 1).
-        batch_size: images per step (>= 1); the last step of an epoch takes the remainder.
-        lr: peak learning rate of the one-cycle schedule (> 0).
+        recipe: epochs, batch size, learning rate, optimiser, weight decay and label smoothing, e.g.
+            ``RECIPES[data.name]``.
         device: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"`` or a :class:`torch.device`.
         seed: seeds the shuffling (the model's initial weights are the caller's, see
             :func:`dlbook.lenet.build`).
         progress: show a tqdm progress bar (on standard error).
-        optimizer: ``"adam"`` or ``"sgd"`` (momentum 0.9, Nesterov).
-        weight_decay: L2 penalty coefficient passed to the optimiser (>= 0).
-        label_smoothing: :math:`\varepsilon` in [0, 1), the probability mass of the target spread
-            evenly over the 10 classes (0: plain cross-entropy).
         bf16: compute the forward pass in bfloat16 autocast (CUDA or CPU). On a CPU this is fast only
             where oneDNN has native bfloat16 instructions (see :func:`bf16_supported`); elsewhere it
             is emulated and slower than float32.
@@ -319,10 +345,14 @@ def fit(
 
     Returns:
         The :class:`History`: per-epoch loss, test accuracy and cumulative training time.
+
+    Raises:
+        ValueError: if ``recipe`` is not a :class:`Recipe`, or ``bf16`` is asked for on another device.
     """
-    _check_fit_args(epochs, batch_size, lr, optimizer, label_smoothing)
-    if weight_decay < 0:
-        raise ValueError(f"weight_decay must be >= 0; got {weight_decay!r}")
+    if not isinstance(recipe, Recipe):
+        raise ValueError(f"recipe must be a Recipe, e.g. RECIPES[data.name]; got {type(recipe).__name__}")
+    epochs, batch_size, lr = recipe.epochs, recipe.batch_size, recipe.lr
+    optimizer, weight_decay, label_smoothing = recipe.optimizer, recipe.weight_decay, recipe.label_smoothing
     dev = resolve_device(device)
     if bf16 and dev.type not in ("cuda", "cpu"):
         raise ValueError(f"bf16=True needs a CUDA device or the CPU; got device {dev.type!r}")
@@ -498,11 +528,9 @@ def learning_curve(
     data: Dataset,
     sizes: Sequence[int],
     *,
+    recipe: Recipe = CURVE_RECIPE,
     images_per_run: int = 12_000,
-    min_epochs: int = 2,
     max_epochs: int = 50,
-    batch_size: int = 128,
-    lr: float = 5e-3,
     seed: int = 0,
     device: str | torch.device = "auto",
 ) -> list[float]:
@@ -510,25 +538,30 @@ def learning_curve(
 
     Each run trains a fresh model ``make_model(seed)`` on a random subset of ``n`` training images
     (nested: the subset for a smaller ``n`` is part of the one for a larger ``n``) for
-    ``clip(images_per_run // n, min_epochs, max_epochs)`` epochs in mini-batches of
-    ``min(batch_size, max(16, n // 16))`` images, so that small training sets still get enough
+    ``clip(images_per_run // n, recipe.epochs, max_epochs)`` epochs in mini-batches of
+    ``min(recipe.batch_size, max(16, n // 16))`` images, so that small training sets still get enough
     steps, and measures the accuracy on the whole test set.
 
     Args:
         make_model: builds a model from a seed, e.g. :func:`dlbook.lenet.build`.
         data: the data set; its test set is used whole.
         sizes: training-set sizes, each in ``[1, data.n_train]``.
-        images_per_run, min_epochs, max_epochs: training budget per size, see above.
-        batch_size: the largest mini-batch (see above).
-        lr, seed, device: passed to :func:`fit`.
+        recipe: the training recipe of every run, except that its ``epochs`` is the fewest epochs of
+            a run and its ``batch_size`` the largest mini-batch (see above); default
+            :data:`CURVE_RECIPE`.
+        images_per_run, max_epochs: training budget per size, see above.
+        seed, device: passed to :func:`fit`.
 
     Returns:
         The test accuracy (fraction) for each size, in the order of ``sizes``.
+
+    Raises:
+        ValueError: if a size is out of range or ``max_epochs`` < ``recipe.epochs``.
     """
     if not sizes or any(not 1 <= n <= data.n_train for n in sizes):
         raise ValueError(f"sizes must be non-empty, each in [1, {data.n_train}]; got {list(sizes)}")
-    if not 1 <= min_epochs <= max_epochs:
-        raise ValueError(f"need 1 <= min_epochs <= max_epochs; got {min_epochs}, {max_epochs}")
+    if not max_epochs >= recipe.epochs:
+        raise ValueError(f"max_epochs must be >= recipe.epochs ({recipe.epochs}); got {max_epochs}")
     order = torch.randperm(data.n_train, generator=torch.Generator().manual_seed(seed))
     accuracies = []
     for n in sizes:
@@ -542,14 +575,12 @@ def learning_curve(
             data.mean,
             data.std,
         )
-        epochs = int(min(max(images_per_run // n, min_epochs), max_epochs))
+        epochs = int(min(max(images_per_run // n, recipe.epochs), max_epochs))
         model = make_model(seed)
         fit(
             model,
             part,
-            epochs=epochs,
-            batch_size=min(batch_size, max(16, n // 16)),
-            lr=lr,
+            replace(recipe, epochs=epochs, batch_size=min(recipe.batch_size, max(16, n // 16))),
             device=device,
             seed=seed,
             progress=False,
