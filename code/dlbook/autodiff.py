@@ -34,6 +34,8 @@ adds the node's gradient, times the local derivative, into its operands'
 gradients. :meth:`Value.backward` and :meth:`Tensor.backward` order the graph
 with an iterative topological sort (no recursion, so a chain of thousands of
 operations is fine) and run the closures from the output back to the inputs.
+
+Used on the pages :doc:`/book/history/backpropagation` and :doc:`/book/history/representations`.
 """
 
 from __future__ import annotations

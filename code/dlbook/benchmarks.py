@@ -14,6 +14,8 @@ where :math:`t(a^\ast)` is the training time in s until the test accuracy first 
 :math:`a^\ast` (99.0 % on MNIST) and :math:`\bar t` its mean over seeds. The functions here read such
 a file and compute from it; they never invent a number: a missing file gives ``None``. How a page
 words the numbers is up to the page.
+
+Used on the page :doc:`/book/history/gpus`.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ learning outside the deep-learning ellipse. A point :math:`(x, y)` lies inside a
 
 which :func:`contains` tests and :func:`overlap` uses to measure, on a grid, the area two regions share,
 so that the tests can check that the drawing says what the page does.
+
+Used on the pages :doc:`/book/history/index`, :doc:`/book/history/backpropagation` and
+:doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ Growth in model size is summarised by a least-squares line through
    \log_2 n \approx a + b\,t, \qquad T_2 = \frac{1}{b},
 
 where :math:`T_2` is the doubling time in years (:func:`doubling_time`).
+
+Used on the pages :doc:`/book/introduction/examples`, :doc:`/book/history/index` and
+:doc:`/book/history/generative`.
 """
 
 from __future__ import annotations

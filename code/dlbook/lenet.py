@@ -13,6 +13,8 @@ Shapes, for a batch of :math:`N` grey-scale :math:`28\times 28` images:
    \xrightarrow{\text{conv2, pool}} N{\times}16{\times}5{\times}5
    \xrightarrow{\text{flatten}} N{\times}400
    \xrightarrow{\text{fc1, fc2, fc3}} N{\times}10
+
+Used on the pages :doc:`/book/history/cnn`, :doc:`/book/history/gpus` and :doc:`/book/concepts/tpe`.
 """
 
 from __future__ import annotations

@@ -37,6 +37,9 @@ giving the firing rate (Hz) computed by :func:`lif_rate`,
 
 The parameters :math:`\tau_m, R, u_\text{rest}, u_\text{reset}, \theta, t_\text{ref}` travel together as
 one :class:`LIFParams`; :data:`LIF` holds the published defaults.
+
+Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity` and
+:doc:`/book/history/mcculloch-pitts`.
 """
 
 from __future__ import annotations

@@ -65,6 +65,8 @@ driven by :math:`N` excitatory Poisson inputs whose weights :math:`w_i \in [0, g
 additive STDP (:math:`A_\pm` times :math:`g_\max`, clipped to the interval). Because depression slightly
 outweighs potentiation (:math:`A_-\tau_- > A_+\tau_+`) only inputs that often fire just before the
 neuron keep their weight, and the weights split into two groups, near 0 and near :math:`g_\max`.
+
+Used on the pages :doc:`/book/nature/plasticity` and :doc:`/book/nature/hebbian`.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ target at step :math:`t` is the bit seen :math:`d` steps earlier,
 :math:`y_t = x_{t-d}` (for :math:`t \ge d`). A network without memory sees only
 :math:`x_t`, which is independent of :math:`y_t`, so it cannot do better than
 guessing: a cross-entropy of :math:`\ln 2 \approx 0.693` nats per step.
+
+Used on the page :doc:`/book/history/representations`.
 """
 
 from __future__ import annotations

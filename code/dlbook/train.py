@@ -33,6 +33,8 @@ deterministic.
 
 Checkpoints are written atomically (a temporary file in the same folder, flushed to disk, then
 renamed over the target) and read back with ``torch.load(..., weights_only=True)``.
+
+Used on the pages :doc:`/book/history/cnn`, :doc:`/book/history/gpus` and :doc:`/book/concepts/tpe`.
 """
 
 from __future__ import annotations
