@@ -212,7 +212,10 @@ def test_editing_one_module_reexecutes_exactly_the_pages_that_import_it(
 
 
 TWO_PAGE_TOC = "format: jb-book\nroot: pages/colour\nchapters:\n  - file: pages/version\n"
-FRONT = "---\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
+FRONT = (
+    "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+    "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
+)
 
 
 def two_page_project(root: Path) -> Path:

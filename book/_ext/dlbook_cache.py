@@ -24,7 +24,7 @@ to be read again (Sphinx itself only notices edits to the page's own file). On `
 every page about to be read that has no up-to-date record is executed in a pool of
 ``dlbook_execute_workers`` processes (default: one per CPU), because Jupyter Book reads documents one at
 a time. The log says, for each executed page, why it ran, e.g. ``dlbook_cache: executing
-book/history/gpus: dlbook.gpus changed``. MyST-NB then finds every page in the cache. A page whose
+book/nature/hebbian: dlbook.plasticity changed``. MyST-NB then finds every page in the cache. A page whose
 execution fails is left to MyST-NB, which executes it again and reports the error with its traceback.
 
 **Threads.** Each worker's kernels get ``OMP_NUM_THREADS`` = CPUs // workers (two pages training LeNet-5
