@@ -46,20 +46,14 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse
-import datetime as dt
-import json
-import platform
-import shlex
 import statistics
-import subprocess
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
-import torchvision
+from dlbook.benchmarks import load_average, provenance, write_result
 from dlbook.data import Dataset, default_root, load_dataset
 from dlbook.lenet import build
 from dlbook.train import (
@@ -206,40 +200,6 @@ def ratios_to_classic(fast: dict, classic: dict) -> dict:
     return ratios
 
 
-def git_commit() -> str:
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        return sha + ("-dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown (no git repository here)"
-
-
-def environment() -> dict:
-    return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "command": shlex.join(["python", *sys.argv]),
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        "dlbook_data": os.environ.get("DLBOOK_DATA"),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gpu", action="store_true", help="GPU mode: CUDA events, 10 seeds, lenet-gpu.json")
@@ -279,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     recipe = replace(RECIPES[data.name], **overrides)
     target = TARGETS[data.name]
     print(f"device: {device_name(dev)}; data: {data.name}; target {target:.1%}; recipe {recipe}", flush=True)
-    load_before = os.getloadavg()
+    load_before = load_average()
 
     # Warm-up: kernels, allocator, cuDNN heuristics (and compilation), not timed.
     warm = data.subset(min(data.n_train, 4096), seed=0)
@@ -353,13 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         "ratios": ratios,
         "variant_ratios": variant_ratios,
         "load_average_before": load_before,
-        "load_average_after": os.getloadavg(),
-        **environment(),
+        "load_average_after": load_average(),
+        **provenance(ROOT),
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n")
-    os.replace(tmp, out)
+    write_result(result, out)
     for name, rs in variant_ratios.items():
         for key, value in rs.items():
             print(f"ratio fast[{name}]/classic, {key.replace('_', ' ')}: {value:.2f}x")
