@@ -18,7 +18,10 @@ import pytest
 from conftest import ROOT, load_module, notebooks
 
 PACKAGE_DIR = ROOT / "code" / "dlbook"
-MODULES = sorted(p.stem for p in PACKAGE_DIR.glob("*.py") if p.stem not in ("__init__", "__main__"))
+MODULES = sorted(
+    [p.stem for p in PACKAGE_DIR.glob("*.py") if p.stem not in ("__init__", "__main__")]
+    + [p.parent.name for p in PACKAGE_DIR.glob("*/__init__.py")]  # subpackages, e.g. dlbook.exercises
+)
 DOC = r":doc:`/([^`]+)`"
 USED_ON = re.compile(rf"^Used on the (page|pages) ({DOC}(?:(?:, | and ){DOC})*)\.$")
 MOD = r":mod:`dlbook\.\w+`"
@@ -42,7 +45,8 @@ def importing_pages() -> dict[str, set[str]]:
 
 
 def last_paragraph(module: str) -> str:
-    source = (PACKAGE_DIR / f"{module}.py").read_text(encoding="utf-8")
+    path = PACKAGE_DIR / f"{module}.py"
+    source = (path if path.is_file() else PACKAGE_DIR / module / "__init__.py").read_text(encoding="utf-8")
     docstring = ast.get_docstring(ast.parse(source))
     assert docstring, f"dlbook.{module} has no module docstring"
     paragraphs = [p for p in re.split(r"\n\s*\n", docstring.strip()) if p.strip()]

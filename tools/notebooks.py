@@ -51,6 +51,21 @@ NBFORMAT_MINOR = 5
 MD_IMAGE_RE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
 ROLE_RE = re.compile(r"\{([a-z]+(?::[a-z]+)*)\}`([^`]+)`")
 DIRECTIVE_IMAGE_RE = re.compile(r"^(\s*(?:```|:::)\{(?:figure|image)\}\s+)(\S+)", re.MULTILINE)
+# The opening fence of a MyST directive: ```{name} argument (or more backticks, or colons)
+FENCE_RE = re.compile(r"^(`{3,}|:{3,})\{([a-z][\w-]*)\}[ \t]*(.*)$")
+OPTION_RE = re.compile(r"^:([\w-]+):[ \t]*(.*)$")
+ADMONITIONS = {
+    "note",
+    "tip",
+    "hint",
+    "important",
+    "warning",
+    "caution",
+    "attention",
+    "seealso",
+    "danger",
+    "error",
+}
 
 
 @dataclass(frozen=True)
@@ -234,6 +249,68 @@ def plain_roles(source: str) -> str:
     return ROLE_RE.sub(plain, source)
 
 
+def _directives(source: str) -> list[tuple[str, str, dict[str, str], str] | str]:
+    """Split Markdown into plain lines and directives ``(name, argument, options, body)``."""
+    lines = source.split("\n")
+    out: list[tuple[str, str, dict[str, str], str] | str] = []
+    i = 0
+    while i < len(lines):
+        match = FENCE_RE.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        fence, name, argument = match.groups()
+        j = i + 1
+        options: dict[str, str] = {}
+        while j < len(lines) and (option := OPTION_RE.match(lines[j])):
+            options[option.group(1)] = option.group(2).strip()
+            j += 1
+        body = []
+        while j < len(lines) and lines[j].strip() != fence:
+            body.append(lines[j])
+            j += 1
+        out.append((name, argument.strip(), options, "\n".join(body).strip("\n")))
+        i = j + 1
+    return out
+
+
+def plain_directives(source: str) -> str:
+    """Write the MyST directives of a Markdown cell that Jupyter cannot show as plain Markdown.
+
+    Admonitions become block quotes with a bold title; an exercise a heading with its label (the name
+    that ``dlbook.exercises.check`` takes); a solution a collapsed ``<details>`` block, or, for the
+    gated form whose code cells follow, a "Solution" heading. Other directives are left as they are.
+    """
+    parts = []
+    for item in _directives(source):
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        name, argument, options, body = item
+        body = plain_directives(body)
+        if name == "admonition" or name in ADMONITIONS:
+            title = argument if name == "admonition" else name.capitalize()
+            quoted = "\n".join(f"> {line}".rstrip() for line in body.split("\n"))
+            parts.append(f"> **{title}**\n>\n{quoted}")
+        elif name in ("exercise", "exercise-start"):
+            label = options.get("label", "")
+            heading = f"### Exercise {label}" + (f": {argument}" if argument else "")
+            parts.append(heading + (f"\n\n{body}" if body else ""))
+        elif name == "solution":
+            parts.append(f"<details>\n<summary>Solution to {argument}</summary>\n\n{body}\n\n</details>")
+        elif name == "solution-start":
+            parts.append(f"#### Solution to {argument}\n\nTry the exercise first: the cells below solve it.")
+        elif name in ("exercise-end", "solution-end"):
+            continue
+        else:
+            fence = "````" if "```" in body else "```"
+            head = f"{fence}{{{name}}}" + (f" {argument}" if argument else "")
+            opts = "".join(f"\n:{k}: {v}" for k, v in options.items())
+            parts.append(f"{head}{opts}\n{body}\n{fence}")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip("\n")
+
+
 def make_notebook(page: Path, root: Path = ROOT) -> nbformat.NotebookNode:
     """The Colab notebook of one MyST page (no outputs, deterministic cell ids)."""
     repo = repository(root)
@@ -257,14 +334,22 @@ def make_notebook(page: Path, root: Path = ROOT) -> nbformat.NotebookNode:
     )
     setup.id = SETUP_CELL_ID
     nb.cells.append(setup)
+    in_solution = False  # between {solution-start} and {solution-end}: the code cells are collapsed
     for i, cell in enumerate(page_nb.cells, start=1):
         metadata = dict(cell.metadata)
         if cell.cell_type == "code":
+            if in_solution:
+                metadata["jupyter"] = {**metadata.get("jupyter", {}), "source_hidden": True}
             new = nbformat.v4.new_code_cell(cell.source, metadata=metadata)
         elif cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(
-                plain_roles(absolute_images(cell.source, page_dir, repo)), metadata=metadata
-            )
+            for line in cell.source.split("\n"):
+                fence = FENCE_RE.match(line)
+                if fence and fence.group(2) in ("solution-start", "solution-end"):
+                    in_solution = fence.group(2) == "solution-start"
+            source = plain_roles(plain_directives(absolute_images(cell.source, page_dir, repo)))
+            if not source.strip():
+                continue
+            new = nbformat.v4.new_markdown_cell(source, metadata=metadata)
         else:
             new = nbformat.v4.new_raw_cell(cell.source, metadata=metadata)
         new.id = f"cell-{i}"
