@@ -138,9 +138,10 @@ def provenance(root: str | os.PathLike[str], argv: list[str] | None = None) -> R
         argv: the script's command line, ``sys.argv`` by default; recorded as ``python <argv...>``.
 
     Returns:
-        A dict with ``date``, ``command``, ``git_commit``, ``python``, ``dlbook``, ``numpy`` (and
-        ``torch``, ``torchvision`` where installed), ``platform``, ``cpu_count``, ``cpu_model``,
-        ``omp_wait_policy``, ``dlbook_data``, and ``torch_threads`` when torch has been imported.
+        A dict with ``date``, ``command``, ``git_commit``, ``python``, ``dlbook``, the versions of
+        ``numpy``, ``torch`` and ``torchvision`` where the run imported them, ``platform``,
+        ``cpu_count``, ``cpu_model``, ``omp_wait_policy``, ``dlbook_data``, and ``torch_threads`` when
+        torch has been imported.
     """
     out: Result = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -149,10 +150,10 @@ def provenance(root: str | os.PathLike[str], argv: list[str] | None = None) -> R
         "python": platform.python_version(),
         "dlbook": __version__,
     }
-    for package in ("numpy", "torch", "torchvision"):
-        version = _version(package)
-        if version is not None:
-            out[package] = version
+    for package in ("numpy", "torch", "torchvision"):  # the version of each one the run imported
+        module = sys.modules.get(package)
+        if module is not None:
+            out[package] = getattr(module, "__version__", None) or _version(package)
     out.update(
         platform=platform.platform(),
         cpu_count=os.cpu_count(),
