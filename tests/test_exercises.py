@@ -14,7 +14,7 @@ import pytest
 import torch
 from dlbook import exercises, plasticity
 from dlbook.exercises import WrongAnswer, check, expect_choice, expect_number
-from dlbook.exercises.nature import SIGN_DELAYS, epsp_change_percent
+from dlbook.exercises.plasticity import SIGN_DELAYS, epsp_change_percent
 
 
 def test_every_exercise_rejects_none_without_raising(capsys) -> None:

@@ -22,8 +22,8 @@ notebook runs top to bottom before the student has filled anything in; an unknow
 ``KeyError`` that lists the names that exist. The book's solutions call ``check(..., strict=True)``,
 which raises :class:`WrongAnswer`, so a solution that stops being right fails the build.
 
-The answer keys live in one module per chapter (:mod:`dlbook.exercises.nature`, ...), each registering
-its keys with :func:`answer_key`.
+The answer keys live in one module per page (:mod:`dlbook.exercises.plasticity`, ...), each registering
+its keys with :func:`answer_key`; :func:`_load_keys` imports them all.
 
 Used on the page :doc:`/book/nature/plasticity`.
 """
@@ -74,7 +74,7 @@ def answer_key(name: str) -> Callable[[Key], Key]:
 
 def _load_keys() -> None:
     """Import every chapter's answer keys (written out, so that the book's cache sees the imports)."""
-    from . import nature  # noqa: F401
+    from . import plasticity  # noqa: F401
 
 
 def exercise_names() -> list[str]:

@@ -1,4 +1,4 @@
-r"""Answer keys of the exercises in the chapter "Learning in nature".
+r"""Answer keys of the exercises on the page "Synaptic plasticity".
 
 Every expected value is computed here by the same :mod:`dlbook` functions the pages use, at the moment
 the answer is checked.
