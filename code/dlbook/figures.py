@@ -68,7 +68,9 @@ def draw_timeline(ax: Axes, items: Sequence[history.Milestone] | None = None) ->
     """Draw the milestones as a timeline: one row per event, year on the x axis.
 
     Events are markers coloured and shaped by theme (:data:`THEME_STYLES`); periods
-    such as the AI winter are shaded bands across all rows.
+    such as the two AI winters are shaded bands across all rows, each labelled above the
+    first row with its name over its years (two short lines, so neighbouring periods' labels
+    stay apart).
 
     Args:
         ax: axes to draw on (e.g. from ``plots.figure(height=6.5)``).
@@ -84,7 +86,7 @@ def draw_timeline(ax: Axes, items: Sequence[history.Milestone] | None = None) ->
             ax.text(
                 (m.year + m.end_year) / 2,
                 -1.1,
-                f"{m.label} ({m.year}–{m.end_year})",
+                f"{m.label}\n{m.year}–{m.end_year}",
                 ha="center",
                 va="center",
                 fontsize=8.5,

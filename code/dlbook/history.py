@@ -4,7 +4,8 @@ The lecture's history of deep learning is kept here as two small tables:
 
 * :func:`milestones` -- the dated events the lecture names (plus the perceptron,
   its critique by Minsky and Papert, and ImageNet), from the artificial
-  neuron of 1943 to GPT-3 in 2020, each a :class:`Milestone`;
+  neuron of 1943 to GPT-3 in 2020, each a :class:`Milestone`, and the two AI
+  winters as periods (:func:`ai_winters`);
 * :func:`model_sizes` -- the number of trainable parameters of landmark models,
   each a :class:`ModelSize`.
 
@@ -108,6 +109,7 @@ _MILESTONES: tuple[Milestone, ...] = (
         1970, "Linnainmaa: reverse-mode differentiation", "linnainmaa1970representation", "backpropagation"
     ),
     Milestone(1974, "Werbos: backpropagation in neural networks", "werbos1974beyond", "backpropagation"),
+    Milestone(1974, "1st AI winter", "crevier1993ai", "AI winter", end_year=1980),
     Milestone(1980, "Fukushima: the neocognitron", "fukushima1980neocognitron", "convolutional networks"),
     Milestone(
         1986,
@@ -115,7 +117,7 @@ _MILESTONES: tuple[Milestone, ...] = (
         "rumelhart1986learning",
         "backpropagation",
     ),
-    Milestone(1987, "the second AI winter", "russell2010artificial", "AI winter", end_year=1993),
+    Milestone(1987, "2nd AI winter", "russell2010artificial", "AI winter", end_year=1993),
     Milestone(
         1989,
         "LeCun et al.: a CNN trained by backpropagation",
@@ -148,7 +150,12 @@ def milestones() -> list[Milestone]:
 
 
 def ai_winters() -> list[Milestone]:
-    """The periods of the timeline (the lecture names one: 1987-1993)."""
+    """The periods of the timeline, in order: the first AI winter (about 1974-1980), then the second.
+
+    The lecture names the second and dates it 1987-1993; the first is the one that name implies, from
+    the cuts in research funding that followed the Lighthill report of 1973 to the commercial boom of
+    expert systems around 1980 (:cite:t:`crevier1993ai`, :cite:t:`russell2010artificial`).
+    """
     return [m for m in milestones() if m.is_period]
 
 
