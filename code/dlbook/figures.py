@@ -3,7 +3,9 @@ r"""The drawings of the book's page-specific figures, with their layout.
 The science modules (:mod:`dlbook.history`, :mod:`dlbook.autodiff`, ...) hold models, simulations and
 data; this module turns some of them into figures that need more than a few lines of plotting on the
 page: the history timeline and the growth of model sizes (from the tables of :mod:`dlbook.history`),
-the lecture's map of machine learning, and the computational graph of a :class:`dlbook.autodiff.Value`.
+the lecture's map of machine learning, the computational graph of a :class:`dlbook.autodiff.Value`
+(with its node values and gradients, or with the local derivative on every edge and a gradient written
+as a sum over paths), and the lecture's diagrams of a neuron, a synapse and the artificial neuron.
 Every drawing uses the style of :mod:`dlbook.plots`; this module adds only what is particular to one
 figure (positions, label offsets, which colour and marker stands for what).
 
@@ -21,19 +23,23 @@ learning outside the deep-learning ellipse. A point :math:`(x, y)` lies inside a
 which :func:`contains` tests and :func:`overlap` uses to measure, on a grid, the area two regions share,
 so that the tests can check that the drawing says what the page does.
 
-Used on the pages :doc:`/book/history/index`, :doc:`/book/history/backpropagation` and
+Used on the pages :doc:`/book/nature/brain`, :doc:`/book/history/index`,
+:doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation` and
 :doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Arc, Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from dlbook import history, plots
@@ -454,3 +460,694 @@ def draw_graph(output: Value, *, width: float = 6.4, height: float = 3.4) -> Any
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     return fig
+
+
+# ----------------------------------------------------------------------------------------------------
+# A neuron and a synapse (book/nature/brain)
+
+#: Where :func:`draw_neuron` writes each label, ``(x, y)`` in the panel's units (the drawing spans about 0 to
+#: 21 across and -3.4 to 3.4 up); each label's leader line ends on the part it names.
+NEURON_LABELS: dict[str, tuple[float, float]] = {
+    "dendrites": (1.2, 3.0),
+    "soma (cell body)": (6.0, -2.7),
+    "axon hillock": (6.4, 2.3),
+    "myelin sheath": (10.6, 2.3),
+    "axon": (8.6, -1.6),
+    "node of Ranvier": (13.2, -2.4),
+    "axon terminals": (18.6, 3.0),
+}
+
+#: Where :func:`draw_synapse` writes each label, ``(x, y)`` in the panel's units (as for the neuron); labels
+#: left of the synapse end at their ``x``, labels right of it start there.
+SYNAPSE_LABELS: dict[str, tuple[float, float]] = {
+    "axon of the sending neuron": (8.6, 2.9),
+    "synaptic vesicles": (6.6, 0.9),
+    "synaptic cleft": (6.6, -0.8),
+    "dendrite of the receiving neuron": (6.6, -2.5),
+    "presynaptic terminal": (14.6, 1.7),
+    "neurotransmitter": (14.6, -0.45),
+    "receptors": (14.6, -1.4),
+    "postsynaptic membrane": (14.6, -2.5),
+}
+
+_SOMA = ((4.2, 0.0), 1.0)  # centre (x, y) and radius of the cell body
+_HILLOCK = (5.05, 6.3, 0.55, 0.14)  # from x, to x, half-width at the soma, half-width at the axon
+_MYELIN = (6.8, 1.6, 0.4, 5, 0.3)  # first segment's start, segment length, gap (node), segments, half-height
+_TERMINAL_FORK = (16.9, 18.2)  # x where the axon branches, x of the second fork
+_BOUTONS = (19.7, (1.6, 0.55, -0.55, -1.6), 0.24)  # x of the terminal boutons, their y, their radius
+
+
+def _tint(name: str, amount: float) -> tuple[float, float, float]:
+    """Palette colour ``name`` mixed with the card, ``amount`` of it: opaque, so overlaps stay flat."""
+    ink, card = np.array(to_rgb(plots.color(name))), np.array(to_rgb(plots.FACE))
+    return tuple(amount * ink + (1.0 - amount) * card)
+
+
+def _leader(ax: Axes, text: str, anchor: tuple[float, float], at: tuple[float, float], ha: str) -> Text:
+    """A label at ``at`` with a thin leader line to ``anchor`` (both in data units)."""
+    return ax.annotate(
+        text,
+        anchor,
+        xytext=at,
+        ha=ha,
+        va="center",
+        fontsize=8.5,
+        color=plots.INK,
+        arrowprops={"arrowstyle": "-", "color": plots.INK, "lw": 0.7, "shrinkA": 2, "shrinkB": 1},
+        zorder=6,
+    )
+
+
+def _dendrite(
+    ax: Axes, start: tuple[float, float], angle: float, length: float, depth: int
+) -> tuple[float, float]:
+    """Draw a dendrite that forks in two, ``depth`` levels deep (angle in degrees); return its first fork."""
+    x0, y0 = start
+    x1 = x0 + length * np.cos(np.radians(angle))
+    y1 = y0 + length * np.sin(np.radians(angle))
+    ax.plot([x0, x1], [y0, y1], color=plots.color("blue"), lw=0.9 + 0.8 * depth, solid_capstyle="round")
+    if depth > 1:
+        for turn in (-27.0, 27.0):
+            _dendrite(ax, (x1, y1), angle + turn, 0.65 * length, depth - 1)
+    return (x1, y1)
+
+
+def draw_neuron(ax: Axes) -> dict[str, Text]:
+    """Draw a neuron: dendrites, soma, axon hillock, myelinated axon with nodes of Ranvier, axon terminals.
+
+    The signal runs from left to right: the dendrites on the left collect inputs, the soma sums them, the
+    axon leaves the soma at the axon hillock, and the axon, wrapped in segments of myelin separated by the
+    nodes of Ranvier, branches at its end into terminals. The drawing is a diagram, not to scale. Labels
+    are placed by :data:`NEURON_LABELS`.
+
+    Args:
+        ax: axes to draw on; its axis is switched off and its aspect set equal.
+
+    Returns:
+        The label of each part, by the part's name (the keys of :data:`NEURON_LABELS`).
+    """
+    blue, orange, vermillion = plots.color("blue"), plots.color("orange"), plots.color("vermillion")
+    (sx, sy), r = _SOMA
+    anchors: dict[str, tuple[float, float]] = {}
+    for k, angle in enumerate((122.0, 154.0, 185.0, 216.0, 246.0)):
+        start = (sx + r * np.cos(np.radians(angle)), sy + r * np.sin(np.radians(angle)))
+        tip = _dendrite(ax, start, angle, 1.05, 3)
+        if k == 1:
+            anchors["dendrites"] = tip
+    ax.add_patch(Circle((sx, sy), r, facecolor=_tint("blue", 0.25), edgecolor=blue, lw=1.6, zorder=3))
+    ax.add_patch(
+        Circle((sx - 0.15, sy + 0.1), 0.33, facecolor=_tint("blue", 0.6), edgecolor="none", zorder=3)
+    )
+    anchors["soma (cell body)"] = (sx + 0.55 * r, sy - 0.8 * r)
+    x0, x1, h0, h1 = _HILLOCK
+    hillock = Polygon([(x0 - 0.3, h0 + 0.1), (x1, h1), (x1, -h1), (x0 - 0.3, -h0 - 0.1)], closed=True)
+    hillock.set(facecolor=_tint("blue", 0.25), edgecolor="none", zorder=4)
+    ax.add_patch(hillock)
+    ax.plot([x0, x1], [h0, h1], color=blue, lw=1.6, zorder=4)
+    ax.plot([x0, x1], [-h0, -h1], color=blue, lw=1.6, zorder=4)
+    anchors["axon hillock"] = ((x0 + x1) / 2, (h0 + h1) / 2)
+    start, length, gap, count, half = _MYELIN
+    fork, fork2 = _TERMINAL_FORK
+    ax.plot([x1, fork], [0.0, 0.0], color=blue, lw=2.4, zorder=4)
+    anchors["axon"] = ((x1 + start) / 2, 0.0)
+    for k in range(count):
+        left = start + k * (length + gap)
+        sheath = FancyBboxPatch(
+            (left, -half),
+            length,
+            2 * half,
+            boxstyle="round,pad=0,rounding_size=0.25",
+            facecolor=_tint("orange", 0.35),
+            edgecolor=orange,
+            lw=1.3,
+            zorder=3,
+        )
+        ax.add_patch(sheath)
+        if k == 1:
+            anchors["myelin sheath"] = (left + length / 2, half)
+        if k == 3:
+            anchors["node of Ranvier"] = (left - gap / 2, 0.0)
+    bx, ys, br = _BOUTONS
+    for pair in (ys[:2], ys[2:]):
+        mid = sum(pair) / 2
+        ax.plot([fork, fork2], [0.0, mid], color=blue, lw=1.8, solid_capstyle="round")
+        for y in pair:
+            ax.plot([fork2, bx - br], [mid, y], color=blue, lw=1.3, solid_capstyle="round")
+            ax.add_patch(
+                Circle((bx, y), br, facecolor=_tint("vermillion", 0.35), edgecolor=vermillion, lw=1.2)
+            )
+    anchors["axon terminals"] = (bx - 0.1, ys[0] + br)
+    labels = {}
+    for name, at in NEURON_LABELS.items():
+        labels[name] = _leader(ax, name, anchors[name], at, "center")
+    ax.set_xlim(-0.2, 21.0)
+    ax.set_ylim(-3.4, 3.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return labels
+
+
+def draw_synapse(ax: Axes) -> dict[str, Text]:
+    """Draw a chemical synapse, enlarged: an axon terminal above, the cleft, the receiving membrane below.
+
+    The presynaptic terminal holds vesicles filled with neurotransmitter; one vesicle has fused with the
+    membrane and released its contents into the synaptic cleft, where the molecules drift across and bind
+    to receptors on the postsynaptic membrane. Labels are placed by :data:`SYNAPSE_LABELS`.
+
+    Args:
+        ax: axes to draw on; its axis is switched off and its aspect set equal.
+
+    Returns:
+        The label of each part, by the part's name (the keys of :data:`SYNAPSE_LABELS`).
+    """
+    blue, green = plots.color("blue"), plots.color("green")
+    vermillion, purple = plots.color("vermillion"), plots.color("purple")
+    pre_bottom, post_top = -0.35, -1.25  # the two membranes facing each other across the cleft (y)
+    pre = _tint("vermillion", 0.15)
+    bulb = FancyBboxPatch(
+        (7.6, pre_bottom),
+        5.8,
+        2.45,
+        boxstyle="round,pad=0,rounding_size=1.1",
+        facecolor=pre,
+        edgecolor=vermillion,
+        lw=1.6,
+    )
+    ax.add_patch(bulb)
+    top = pre_bottom + 2.45
+    ax.add_patch(Rectangle((9.9, top - 0.2), 1.2, 3.4 - top + 0.2, facecolor=pre, edgecolor="none"))
+    ax.plot([9.9, 9.9], [top, 3.4], color=vermillion, lw=1.6)
+    ax.plot([11.1, 11.1], [top, 3.4], color=vermillion, lw=1.6)
+    vesicles = [(8.7, 0.9), (9.7, 1.5), (10.2, 0.5), (11.3, 1.2), (12.3, 0.65), (9.1, 0.05)]
+    for vx, vy in vesicles:
+        ax.add_patch(Circle((vx, vy), 0.34, facecolor=plots.FACE, edgecolor=vermillion, lw=1.2, zorder=3))
+        for dx, dy in ((-0.1, 0.08), (0.11, 0.05), (0.0, -0.12)):
+            ax.add_patch(Circle((vx + dx, vy + dy), 0.06, facecolor=green, edgecolor="none", zorder=4))
+    # one vesicle fused with the membrane, opening into the cleft
+    ax.add_patch(Arc((11.4, pre_bottom), 0.7, 0.7, theta1=0, theta2=180, color=vermillion, lw=1.2, zorder=3))
+    ax.add_patch(
+        FancyBboxPatch(
+            (6.6, -3.4),
+            7.8,
+            3.4 + post_top,
+            boxstyle="round,pad=0,rounding_size=0.6",
+            facecolor=_tint("blue", 0.15),
+            edgecolor="none",
+        )
+    )
+    ax.plot([6.6, 14.4], [post_top, post_top], color=blue, lw=1.6)
+    receptors = [8.4, 9.5, 10.6, 11.7, 12.8]
+    for x in receptors:
+        ax.add_patch(
+            Rectangle((x - 0.17, post_top), 0.12, 0.32, facecolor=purple, edgecolor="none", zorder=3)
+        )
+        ax.add_patch(
+            Rectangle((x + 0.05, post_top), 0.12, 0.32, facecolor=purple, edgecolor="none", zorder=3)
+        )
+    transmitter = [(11.0, -0.6), (11.55, -0.75), (11.25, -0.95), (11.8, -0.55), (10.55, -1.05), (11.7, -1.08)]
+    for mx, my in transmitter:
+        ax.add_patch(Circle((mx, my), 0.07, facecolor=green, edgecolor="none", zorder=4))
+    anchors = {
+        "axon of the sending neuron": (9.9, 2.9),
+        "synaptic vesicles": (8.36, 0.9),
+        "synaptic cleft": (8.0, (pre_bottom + post_top) / 2),
+        "dendrite of the receiving neuron": (7.4, -2.5),
+        "presynaptic terminal": (13.4, 1.3),
+        "neurotransmitter": (11.88, -0.62),
+        "receptors": (12.95, post_top + 0.22),
+        "postsynaptic membrane": (13.3, post_top),
+    }
+    labels = {}
+    for name, at in SYNAPSE_LABELS.items():
+        labels[name] = _leader(ax, name, anchors[name], at, "right" if at[0] < anchors[name][0] else "left")
+    ax.set_xlim(-0.2, 21.0)
+    ax.set_ylim(-3.4, 3.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return labels
+
+
+# ----------------------------------------------------------------------------------------------------
+# The artificial neuron (book/history/mcculloch-pitts)
+
+#: Layout of :func:`draw_threshold_unit` in its units (about 0 to 10 across): x of the inputs, of the sum,
+#: of the threshold and of the output; the radii of the input and sum circles; the half-size of the
+#: threshold box; how far along an edge (0 at the input, 1 at the sum) its weight is written; and y of the
+#: captions under the parts; and how far below them the equation is written.
+UNIT_LAYOUT: dict[str, float] = {
+    "input_x": 0.9,
+    "sum_x": 4.6,
+    "step_x": 6.6,
+    "output_x": 8.9,
+    "input_r": 0.34,
+    "sum_r": 0.55,
+    "step_half": 0.5,
+    "weight_at": 0.42,
+    "caption_y": -1.05,
+    "equation_gap": 1.05,
+}
+
+
+def _number(value: float) -> str:
+    """A number for a mathtext label: ``2``, ``-1``, ``0.5``."""
+    return f"{value:g}"
+
+
+def _weighted_sum(weights: Sequence[float]) -> str:
+    r"""``1\,x_1 + 1\,x_2``, with minus signs written as such, in mathtext."""
+    terms = []
+    for i, w in enumerate(weights, start=1):
+        sign = "-" if w < 0 else "+"
+        body = rf"{_number(abs(w))}\,x_{{{i}}}"
+        terms.append((sign, body))
+    text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    for sign, body in terms[1:]:
+        text += f" {sign} {body}"
+    return text
+
+
+def draw_threshold_unit(
+    ax: Axes, weights: Sequence[float] | None = None, theta: float | None = None, *, n: int = 3
+) -> dict[str, Text]:
+    r"""Draw a McCulloch-Pitts threshold unit: inputs, weighted edges, a sum, a threshold step, the output.
+
+    The unit computes :math:`y = 1` if :math:`\sum_i w_i x_i \ge \theta`, else :math:`y = 0`
+    (:func:`dlbook.neurons.mcculloch_pitts`). Without ``weights`` it is drawn in symbols: inputs
+    :math:`x_1, x_2, \dots, x_n`, weights :math:`w_1, w_2, \dots, w_n` and threshold :math:`\theta`. With
+    ``weights`` and ``theta`` it is drawn with those numbers, one input per weight, and the equation
+    under it spells out the weighted sum for up to three inputs. Layout: :data:`UNIT_LAYOUT`.
+
+    Args:
+        ax: axes to draw on; its axis is switched off and its aspect set equal.
+        weights: the unit's weights, 1 to 5 of them; ``None`` for the symbolic unit.
+        theta: the threshold; required with ``weights``, must be ``None`` without.
+        n: number of input rows of the symbolic unit, 2 to 5 (the last one is :math:`x_n`,
+            after a row of dots when ``n`` >= 3).
+
+    Returns:
+        Every label, keyed by its role; ``"x1"``, ... (inputs), ``"w1"``, ... (weights), ``"sum"``,
+        ``"theta"``, ``"output"``, the captions ``"inputs"``, ``"weights"``, ``"weighted sum"``,
+        ``"threshold"``, ``"output caption"``, and ``"equation"``.
+
+    Raises:
+        ValueError: if ``weights`` has fewer than 1 or more than 5 entries, if ``theta`` is missing (or
+            given without weights), or if ``n`` is outside 2 to 5.
+    """
+    lay = UNIT_LAYOUT
+    if weights is None:
+        if theta is not None:
+            raise ValueError(f"theta must be None when weights is None (the symbolic unit); got {theta}")
+        if not 2 <= n <= 5:
+            raise ValueError(f"n must be from 2 to 5 input rows; got {n}")
+        names = [f"$x_{{{i}}}$" for i in range(1, n)] + ["$x_n$"]
+        wnames = [f"$w_{{{i}}}$" for i in range(1, n)] + ["$w_n$"]
+        rows = list(range(n))
+        dots_row = n - 1.5 if n >= 3 else None
+        span = n - 1 + (0.5 if dots_row is not None else 0)
+        theta_text = r"$\theta$"
+        equation = r"$y = 1$  if  $\sum_i\, w_i x_i \geq \theta$,  otherwise  $y = 0$"
+    else:
+        weights = [float(w) for w in weights]
+        if not 1 <= len(weights) <= 5:
+            raise ValueError(f"weights must have 1 to 5 entries; got {len(weights)}")
+        if theta is None:
+            raise ValueError("theta must be a number when weights are given; got None")
+        names = [f"$x_{{{i}}}$" for i in range(1, len(weights) + 1)]
+        wnames = [f"$w_{{{i}}} = {_number(w)}$" for i, w in enumerate(weights, start=1)]
+        rows = list(range(len(weights)))
+        dots_row = None
+        span = len(weights) - 1
+        theta_text = rf"$\theta = {_number(theta)}$"
+        total = (
+            _weighted_sum(weights) if len(weights) <= 3 else r"\sum_i\, w_i x_i"
+        )  # kept short enough to fit
+        equation = rf"$y = 1$  if  ${total} \geq {_number(theta)}$,  otherwise  $y = 0$"
+    pitch = 1.05 if len(rows) <= 3 else 0.8
+    top = pitch * span / 2
+
+    def row_y(row: float) -> float:
+        shift = 0.5 if dots_row is not None and row > dots_row else 0.0
+        return top - pitch * (row + shift)
+
+    ink, blue = plots.INK, plots.color("blue")
+    labels: dict[str, Text] = {}
+    sx, r_sum = lay["sum_x"], lay["sum_r"]
+    ix, r_in = lay["input_x"], lay["input_r"]
+    for k, (name, wname) in enumerate(zip(names, wnames, strict=True)):
+        y = row_y(rows[k])
+        ax.add_patch(
+            Circle((ix, y), r_in, facecolor=_tint("orange", 0.2), edgecolor=plots.color("orange"), lw=1.4)
+        )
+        labels[f"x{k + 1}"] = ax.text(ix, y, name, ha="center", va="center", fontsize=10)
+        dx, dy = sx - ix, 0.0 - y
+        length = float(np.hypot(dx, dy))
+        ux, uy = dx / length, dy / length
+        ax.add_patch(
+            FancyArrowPatch(
+                (ix + r_in * ux, y + r_in * uy),
+                (sx - r_sum * ux, -r_sum * uy),
+                arrowstyle="-|>",
+                mutation_scale=11,
+                color=ink,
+                lw=1.1,
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
+        t = lay["weight_at"]
+        wx, wy = ix + t * dx, y + t * dy
+        labels[f"w{k + 1}"] = ax.text(
+            wx,
+            wy,
+            wname,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=blue,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": plots.FACE, "edgecolor": "none"},
+            zorder=4,
+        )
+    if dots_row is not None:
+        ax.text(ix, row_y(dots_row) + 0.04, r"$\vdots$", ha="center", va="center", fontsize=11)
+    ax.add_patch(Circle((sx, 0.0), r_sum, facecolor=_tint("blue", 0.15), edgecolor=blue, lw=1.6))
+    labels["sum"] = ax.text(sx, 0.0, r"$\Sigma$", ha="center", va="center", fontsize=15)
+    px, h = lay["step_x"], lay["step_half"]
+    ax.add_patch(
+        FancyArrowPatch(
+            (sx + r_sum, 0.0),
+            (px - h, 0.0),
+            arrowstyle="-|>",
+            mutation_scale=11,
+            color=ink,
+            lw=1.1,
+            shrinkA=0,
+            shrinkB=0,
+        )
+    )
+    ax.add_patch(
+        Rectangle(
+            (px - h, -h),
+            2 * h,
+            2 * h,
+            facecolor=_tint("vermillion", 0.1),
+            edgecolor=plots.color("vermillion"),
+            lw=1.6,
+        )
+    )
+    step = 0.62 * h
+    ax.plot(
+        [px - step, px, px, px + step], [-step, -step, step, step], color=plots.color("vermillion"), lw=1.8
+    )
+    labels["theta"] = ax.text(px, h + 0.12, theta_text, ha="center", va="bottom", fontsize=10)
+    ox = lay["output_x"]
+    ax.add_patch(
+        FancyArrowPatch(
+            (px + h, 0.0),
+            (ox - 0.35, 0.0),
+            arrowstyle="-|>",
+            mutation_scale=11,
+            color=ink,
+            lw=1.1,
+            shrinkA=0,
+            shrinkB=0,
+        )
+    )
+    labels["output"] = ax.text(ox, 0.0, "$y$", ha="center", va="center", fontsize=12)
+    cy = lay["caption_y"]
+    grey = {"ha": "center", "va": "top", "fontsize": 8.5, "color": plots.INK}
+    low = row_y(rows[-1])
+    labels["inputs"] = ax.text(ix, low - r_in - 0.12, "inputs", **grey)
+    labels["weights"] = ax.text((ix + sx) / 2 + 0.1, top + 0.55, "weights", **grey)
+    labels["weighted sum"] = ax.text(sx, cy, "weighted sum", **grey)
+    labels["threshold"] = ax.text(px, cy, "threshold", **grey)
+    labels["output caption"] = ax.text(ox, cy, "output\n(0 or 1)", **grey)
+    eq_y = min(cy - lay["equation_gap"], low - r_in - 0.8)
+    labels["equation"] = ax.text((ix + ox) / 2, eq_y, equation, ha="center", va="center", fontsize=10.5)
+    ax.set_xlim(0.2, 9.7)
+    ax.set_ylim(eq_y - 0.45, top + 0.85)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return labels
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reverse mode as a sum over paths (book/history/backpropagation)
+
+#: Colour and line style of the first, second, ... path that :func:`draw_path_sum` highlights.
+PATH_STYLES: tuple[tuple[str, str], ...] = (
+    ("blue", "-"),
+    ("vermillion", "--"),
+    ("green", ":"),
+    ("purple", "-."),
+)
+
+#: Layout of :func:`draw_path_sum` (graph units): distance between the columns of the graph and between the
+#: nodes of a column, the x where the sums are written, the room they are given and the distance between
+#: their lines.
+PATH_LAYOUT: dict[str, float] = {"column": 3.0, "row": 1.6, "sums_x": 7.0, "sums_width": 4.2, "line": 0.62}
+
+
+def _apply(op: str, operands: list[Value]) -> Value:
+    """Redo the operation ``op`` of a listed graph (:class:`dlbook.autodiff.GraphNode`) on ``operands``."""
+    if op == "+":
+        return operands[0] + operands[1]
+    if op == "*":
+        return operands[0] * operands[1]
+    if op.startswith("**"):
+        return operands[0] ** float(op[2:])
+    if op in ("exp", "log", "tanh", "sigmoid", "relu"):
+        return getattr(operands[0], op)()
+    raise ValueError(f"op must be +, *, **k, exp, log, tanh, sigmoid or relu; got {op!r}")
+
+
+def edge_derivatives(output: Value) -> tuple[list[GraphNode], list[tuple[int, int]], list[float]]:
+    r"""The graph behind ``output`` with the local derivative of each edge.
+
+    For an edge :math:`v \to u` (``v`` an operand of ``u``) the local derivative is
+    :math:`\partial u/\partial v`, evaluated at the values the graph holds. It is computed by the engine
+    itself: the operation of ``u`` is redone on fresh leaves holding its operands' values, and one
+    reverse sweep (:meth:`dlbook.autodiff.Value.backward`) from that result gives each leaf's gradient.
+    ``output``'s own gradients are left as they are. An exponent ``**k`` is redone with ``k`` as the
+    graph lists it (six significant digits).
+
+    Args:
+        output: the node whose graph is listed (:meth:`dlbook.autodiff.Value.graph`).
+
+    Returns:
+        ``(nodes, edges, derivatives)``: the listing of :meth:`~dlbook.autodiff.Value.graph` and, for each
+        edge ``(i, j)``, :math:`\partial(\text{node } j)/\partial(\text{node } i)`.
+    """
+    nodes, edges = output.graph()
+    slots: dict[int, list[int]] = {}
+    for k, (_, j) in enumerate(edges):
+        slots.setdefault(j, []).append(k)
+    derivatives = [0.0] * len(edges)
+    for j, ks in slots.items():
+        leaves = [Value(nodes[edges[k][0]].data) for k in ks]
+        _apply(nodes[j].op, leaves).backward()
+        for k, leaf in zip(ks, leaves, strict=True):
+            derivatives[k] = leaf.grad
+    return nodes, edges, derivatives
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    """One path through a graph from an input to the output.
+
+    Attributes:
+        nodes: the labels of the nodes along the path (an unlabelled node by its operation), the input
+            first and the output last.
+        edges: the edges along the path, as indices into the edges of :meth:`dlbook.autodiff.Value.graph`.
+        factors: the local derivative of each of those edges (:func:`edge_derivatives`).
+    """
+
+    nodes: tuple[str, ...]
+    edges: tuple[int, ...]
+    factors: tuple[float, ...]
+
+    @property
+    def product(self) -> float:
+        """The product of the path's local derivatives, which is what the path adds to the gradient."""
+        return math.prod(self.factors)
+
+
+def paths_to_output(output: Value, source: str) -> list[GraphPath]:
+    r"""Every path from the node labelled ``source`` to ``output``, with its local derivatives.
+
+    The chain rule says that the derivative of the output :math:`L` with respect to an input :math:`x`
+    is a sum over the paths :math:`p` from :math:`x` to :math:`L` of the product of the local derivatives
+    along each path,
+
+    .. math::
+
+       \frac{\partial L}{\partial x} = \sum_{p} \prod_{(v \to u) \in p} \frac{\partial u}{\partial v},
+
+    which is what one reverse sweep adds up, node by node, without listing the paths.
+
+    Args:
+        output: the graph's output.
+        source: the label of exactly one node of the graph, e.g. ``"b"``.
+
+    Returns:
+        The paths, sorted by the labels along them.
+
+    Raises:
+        ValueError: if no node, or more than one, is labelled ``source``.
+    """
+    nodes, edges, derivatives = edge_derivatives(output)
+    matches = [i for i, node in enumerate(nodes) if node.label == source]
+    if len(matches) != 1:
+        labels = sorted({node.label for node in nodes if node.label})
+        raise ValueError(f"source must be the label of exactly one node, one of {labels}; got {source!r}")
+    target = len(nodes) - 1  # the output comes last in the topological order
+    outgoing: dict[int, list[int]] = {}
+    for k, (i, _) in enumerate(edges):
+        outgoing.setdefault(i, []).append(k)
+    found: list[GraphPath] = []
+    stack: list[tuple[int, tuple[int, ...]]] = [(matches[0], ())]  # a node and the edges that led to it
+    while stack:
+        node, taken = stack.pop()
+        if node == target:
+            names = [nodes[matches[0]]] + [nodes[edges[k][1]] for k in taken]
+            factors = tuple(derivatives[k] for k in taken)
+            found.append(GraphPath(tuple(n.label or n.op for n in names), taken, factors))
+            continue
+        for k in outgoing.get(node, []):
+            stack.append((edges[k][1], (*taken, k)))
+    return sorted(found, key=lambda path: (path.nodes, path.edges))
+
+
+def _mathname(label: str) -> str:
+    """A node's label as mathtext: single letters in italics, anything else upright."""
+    return label if len(label) == 1 and label.isalpha() else rf"\mathrm{{{label}}}"
+
+
+def draw_path_sum(ax: Axes, output: Value, source: str) -> dict[str, Text]:
+    r"""Draw the graph behind ``output``, each edge's local derivative, and a gradient as a sum over paths.
+
+    Nodes show their label and value; every edge :math:`v \to u` is labelled with
+    :math:`\partial u/\partial v` (:func:`edge_derivatives`). The paths from ``source`` to ``output``
+    (:func:`paths_to_output`) are highlighted in the colours and line styles of :data:`PATH_STYLES`, and
+    written out on the right: the product of each path's derivatives, and their sum, which is the gradient
+    :math:`\partial(\text{output})/\partial(\text{source})`. Layout: :data:`PATH_LAYOUT`.
+
+    Args:
+        ax: axes to draw on; its axis is switched off and its aspect set equal.
+        output: the graph's output; it needs a label (e.g. ``"e"``), as does every node to be named.
+        source: the label of the input whose derivative is written out, e.g. ``"b"``.
+
+    Returns:
+        Every label, keyed by its role; ``"node <label>"`` for each node (``"node <label> (<i>)"``
+        where labels repeat), ``"edge <i>-<j>"`` for each edge (indices into the graph's listing; none
+        for an edge from a constant), ``"header"``, ``"path 1"``, ``"path 2"``, ... and ``"sum"``.
+
+    Raises:
+        ValueError: as :func:`paths_to_output`, or if there are more paths than :data:`PATH_STYLES`.
+    """
+    nodes, edges, derivatives = edge_derivatives(output)
+    paths = paths_to_output(output, source)
+    if len(paths) > len(PATH_STYLES):
+        raise ValueError(
+            f"source: at most {len(PATH_STYLES)} paths can be drawn; {source!r} has {len(paths)}"
+        )
+    depth = [0] * len(nodes)
+    for i, j in edges:  # edges come in topological order of their target
+        depth[j] = max(depth[j], depth[i] + 1)
+    columns: dict[int, list[int]] = {}
+    for i, d in enumerate(depth):
+        columns.setdefault(d, []).append(i)
+    pos: dict[int, tuple[float, float]] = {}
+    for d, members in columns.items():
+        members.sort(key=lambda i: (_is_constant(nodes[i]), nodes[i].label))
+        for k, i in enumerate(members):
+            pos[i] = (d * PATH_LAYOUT["column"], ((len(members) - 1) / 2 - k) * PATH_LAYOUT["row"])
+    labels: dict[str, Text] = {}
+    name = {i: node.label or node.op for i, node in enumerate(nodes)}
+    names = list(name.values())
+    key = {i: f"node {n}" if names.count(n) == 1 else f"node {n} ({i})" for i, n in name.items()}
+    style_of: dict[int, tuple[str, str]] = {}  # edge -> (colour, line style) of the first path through it
+    for p, path in enumerate(paths):
+        for k in path.edges:
+            style_of.setdefault(k, (plots.color(PATH_STYLES[p][0]), PATH_STYLES[p][1]))
+    for k, (i, j) in enumerate(edges):
+        constant = _is_constant(nodes[i])
+        colour, style = style_of.get(k, ("#5a6169" if constant else plots.INK, "-"))
+        ax.add_patch(
+            FancyArrowPatch(
+                pos[i],
+                pos[j],
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color=colour,
+                ls=style,
+                lw=2.2 if k in style_of else 1.1,
+                shrinkA=10 if constant else 20,
+                shrinkB=20,
+                zorder=2,
+            )
+        )
+        if constant:  # the derivative with respect to a constant is never needed
+            continue
+        (x0, y0), (x1, y1) = pos[i], pos[j]
+        head, tail = _mathname(name[j]), _mathname(name[i])
+        labels[f"edge {i}-{j}"] = ax.text(
+            (x0 + x1) / 2,
+            (y0 + y1) / 2,
+            rf"$\partial {head}/\partial {tail} = {derivatives[k]:g}$",
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            color=colour,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": plots.FACE, "edgecolor": "none"},
+            zorder=3,
+        )
+    for i, node in enumerate(nodes):
+        x, y = pos[i]
+        if _is_constant(node):
+            labels[key[i]] = ax.text(x, y, node.label, ha="center", va="center", color="#5a6169", fontsize=10)
+            continue
+        face = _tint("sky", 0.25) if node.op else _tint("orange", 0.25)
+        labels[key[i]] = ax.text(
+            x,
+            y,
+            f"${_mathname(name[i])} = {node.data:g}$",
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": face, "edgecolor": plots.INK, "lw": 1.0},
+            zorder=4,
+        )
+    sx, line = PATH_LAYOUT["sums_x"], PATH_LAYOUT["line"]
+    top = line * len(paths) / 2  # the lines of sums are centred on the output's row
+    out, src = _mathname(name[len(nodes) - 1]), _mathname(source)
+    labels["header"] = ax.text(
+        sx, top + line, f"paths from ${src}$ to ${out}$:", fontsize=9, va="center", color=plots.INK
+    )
+    for p, path in enumerate(paths):
+        colour, _ = PATH_STYLES[p]
+        route = r" \to ".join(_mathname(label) for label in path.nodes)
+        factors = r" \times ".join(f"{f:g}" for f in path.factors)
+        labels[f"path {p + 1}"] = ax.text(
+            sx,
+            top - line * p,
+            f"${route}$:  ${factors} = {path.product:g}$",
+            color=plots.color(colour),
+            fontsize=10,
+            va="center",
+        )
+    terms = " + ".join(f"{path.product:g}" for path in paths)
+    total = sum(path.product for path in paths)
+    labels["sum"] = ax.text(
+        sx,
+        top - line * len(paths) - 0.15,
+        rf"$\partial {out}/\partial {src} = {terms} = {total:g}$",
+        fontsize=11,
+        va="center",
+    )
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.6, sx + PATH_LAYOUT["sums_width"])
+    ax.set_ylim(min(*ys, top - line * len(paths)) - 0.5, max(*ys, top + line) + 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return labels
