@@ -263,10 +263,12 @@ def read_result(
     try:
         data = fetch(url, timeout)
     except OSError as err:
+        timed_out = isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError)
+        reason = f"no answer within {timeout:g} s" if timed_out else str(err)
         raise ResultsUnavailable(
             f"The recorded benchmark results are not here ({Path(folder)} does not exist) and could not be "
-            f"downloaded: {url} gave no answer within {timeout:g} s ({err}). Are you offline? In a "
-            f"checkout of the repository they are in {RESULTS_FOLDER}/."
+            f"downloaded from {url}: {reason}. Are you offline? In a checkout of the repository they are "
+            f"in {RESULTS_FOLDER}/."
         ) from err
     return None if data is None else json.loads(data.decode("utf-8"))
 
