@@ -49,7 +49,8 @@ test-fast: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 # The Colab notebooks beside the executable pages (tools/notebooks.py); commit them with the pages.
-notebooks: $(STAMP)
+# Their text shows the numbers of the last build, so the book is built (or found in the cache) first.
+notebooks: book
 	$(BIN)/python tools/notebooks.py
 
 serve: book

@@ -8,9 +8,12 @@ student's own cell.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
-from conftest import notebooks
+import pytest
+from conftest import ROOT, BuiltBook, notebooks
 
 PAGE = """\
 ```{admonition} Try it
@@ -87,3 +90,62 @@ def test_every_notebook_keeps_its_exercises_and_hides_solutions_after_the_studen
                 assert students and students[0] < gated[0], f"{page.name}: {label}'s solution runs first"
                 assert cells[gated[0]].metadata["jupyter"]["source_hidden"] is True
                 assert "None" in cells[students[0]].source, f"{page.name}: {label}'s cell is not a stub"
+
+
+def test_roles_become_links_to_the_published_book_and_values_of_the_build() -> None:
+    links = notebooks.Links(
+        site="https://example.org/book/", citations={"hebb1949": "Hebb (1949)"}, values={"rate": "12.3456"}
+    )
+    text = notebooks.plain_roles(
+        "{cite:t}`hebb1949` saw {glue:text}`rate:.1f` Hz; see {term}`Long-term potentiation <LTP>`, "
+        "{doc}`the brain </book/nature/brain>` and {func}`dlbook.neurons.epsp`.",
+        links,
+    )
+    assert text.startswith(
+        "[Hebb (1949)](https://example.org/book/book/bibliography.html#cite-hebb1949) saw "
+    )
+    assert notebooks.glue_span("rate", "12.3") in text
+    assert "[Long-term potentiation](https://example.org/book/book/glossary.html#term-LTP)" in text
+    assert "[the brain](https://example.org/book/book/nature/brain.html)" in text
+    assert "[`dlbook.neurons.epsp`](https://example.org/book/book/api.html#dlbook.neurons.epsp)" in text
+    assert not notebooks.ROLE_RE.search(text)
+
+
+def markdown_of(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def test_committed_notebooks_show_numbers_and_names_not_myst() -> None:
+    keys = set(notebooks.citations())
+    for page in notebooks.executable_pages():
+        text = markdown_of(page.with_suffix(".ipynb"))
+        name = page.relative_to(ROOT).as_posix()
+        assert not notebooks.ROLE_RE.search(text), (
+            f"{name}: a MyST role is left: {notebooks.ROLE_RE.search(text)}"
+        )
+        assert "{glue" not in text and "…</span>" not in text, f"{name}: a glued value is missing"
+        prose = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "]", text)  # link targets may hold keys and names
+        left = sorted(k for k in keys if re.search(rf"\b{re.escape(k)}\b", prose))
+        assert not left, f"{name}: citation keys left in the text: {left}"
+
+
+@pytest.mark.slow
+def test_notebook_links_reach_pages_and_anchors_of_the_built_book(built_book: BuiltBook) -> None:
+    site = notebooks.site_url()
+    broken = []
+    for page in notebooks.executable_pages():
+        for target in sorted(
+            set(
+                re.findall(
+                    rf"\]\({re.escape(site)}([^)#\s]+)(?:#([^)\s]+))?\)",
+                    markdown_of(page.with_suffix(".ipynb")),
+                )
+            )
+        ):
+            path, anchor = built_book.html / target[0], target[1]
+            if not path.is_file():
+                broken.append(f"{page.name}: {target[0]} (no page)")
+            elif anchor and f'id="{anchor}"' not in path.read_text(encoding="utf-8"):
+                broken.append(f"{page.name}: {target[0]}#{anchor} (no anchor)")
+    assert broken == []

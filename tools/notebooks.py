@@ -12,17 +12,21 @@ uses to show launch buttons) gets a committed notebook made from it by jupytext:
   that the pages of that release were executed with. The deploy workflow checks that the tag exists.
   Where ``myst_nb`` is missing (Colab), the same cell gives ``myst_nb.glue`` its notebook meaning
   (show the value when asked to), since the book uses glue only to pass numbers to its prose;
-* then the page's cells, without outputs, with relative image paths in Markdown made absolute (raw
-  files on GitHub), because a Colab notebook has no checkout beside it, and MyST roles, which plain
-  Markdown cannot show, written as text: ``{term}`x``` as x, ``{cite:p}`key``` as [key],
-  ``{glue:text}`rate:.1f``` as `rate` (the variable the page computes), ``{func}`f``` as `f`.
+* then the page's title, a line saying where the page is published and that the numbers in its text are
+  those of the book's build, and the page's cells, without outputs, with relative image paths in
+  Markdown made absolute (raw files on GitHub), because a Colab notebook has no checkout beside it.
+  MyST roles and directives, which plain Markdown cannot show, are written as Markdown with links to the
+  published book (``html.baseurl``): a citation as author-year text linked to its bibliography entry, a
+  glossary term linked to its entry, a glued value as the number the build computed (read from the
+  execution cache of ``make book``), admonitions as block quotes, exercises as headings and solutions
+  collapsed (see :func:`plain_roles` and :func:`plain_directives`).
 
 Everything that names the repository (Colab, Binder, the install requirement, README badges) is built
 here from ``repository:`` in ``_config.yml`` (url, branch, path_to_book) and nowhere else.
 
 Usage::
 
-    python tools/notebooks.py           # write every notebook, delete stale ones
+    python tools/notebooks.py           # after `make book`: write every notebook, delete stale ones
     python tools/notebooks.py --check   # exit 1 if a notebook is missing, stale or drifted
     python tools/notebooks.py --badges  # print the README badges (Markdown)
 """
@@ -30,9 +34,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ast
+import os
 import posixpath
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -228,25 +235,147 @@ def absolute_images(source: str, page_dir: str, repo: Repository) -> str:
     return DIRECTIVE_IMAGE_RE.sub(fix, MD_IMAGE_RE.sub(fix, source))
 
 
-def plain_roles(source: str) -> str:
-    """Write the MyST roles of a Markdown cell as plain Markdown (see the module docstring)."""
+@dataclass(frozen=True)
+class Links:
+    """What a notebook's Markdown links to: the published site, the bibliography and the build's values."""
+
+    site: str  # the book's published URL, ending in "/"
+    citations: dict[str, str]  # cite key -> "Author (year)" text, "Bi & Poo (1998)"
+    values: dict[str, str] | None  # glue name -> its value as the page's build showed it (None: unknown)
+
+    def page(self, docname: str, anchor: str = "") -> str:
+        return f"{self.site}{docname.strip('/')}.html" + (f"#{anchor}" if anchor else "")
+
+
+def site_url(root: Path = ROOT) -> str:
+    """The published book's URL, ``html.baseurl`` of ``_config.yml`` (with a trailing slash)."""
+    url = str((load_config(root).get("html") or {}).get("baseurl") or "")
+    if not re.fullmatch(r"https://[\w.-]+/([\w.-]+/)*", url):
+        raise ValueError(f"html.baseurl must be the book's https URL ending in '/'; got {url!r}")
+    return url
+
+
+def citations(root: Path = ROOT) -> dict[str, str]:
+    """Author-year text of every entry of book/references.bib: one, two (A & B) or three+ (A et al.)."""
+    path = root / "book" / "references.bib"
+    if not path.is_file():
+        return {}
+    from pybtex.database import parse_file
+
+    out = {}
+    for key, entry in parse_file(str(path)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(part.render_as("text") for part in p.rich_last_names) for p in people]
+        who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
+        out[key] = f"{who or key} ({entry.fields.get('year', 'n.d.')})"
+    return out
+
+
+def anchor_id(text: str) -> str:
+    """The id Sphinx gives a glossary term (as ``sphinx.util.nodes._make_id`` does for plain text)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"^[-0-9_.]+|[-.]+$", "", re.sub(r"[^a-zA-Z0-9._]+", "-", " ".join(ascii_text.split())))
+
+
+def cite_anchor(key: str) -> str:
+    """The id of a work's entry on the bibliography page (``bibtex_cite_id: "cite-{key}"``)."""
+    return "cite-" + anchor_id(key).lower()
+
+
+def glue_span(name: str, value: str | None) -> str:
+    """A glued value in a notebook: the build's value, marked so that a drift check can ignore it."""
+    return f'<span title="computed by the book\'s build: {name}">{value if value is not None else "…"}</span>'
+
+
+GLUE_SPAN_RE = re.compile(r'(<span title="computed by the book\'s build: [^"]+">)[^<]*(</span>)')
+
+
+def plain_roles(source: str, links: Links | None = None) -> str:
+    """Write the MyST roles of a Markdown cell as plain Markdown with links to the published book.
+
+    A citation becomes author-year text linked to its bibliography entry, a glossary term a link to its
+    entry, a page reference a link to the page, an API name a link to its documentation, and a glued
+    value the value the book's build computed (see :func:`glue_span`).
+    """
 
     def plain(match: re.Match[str]) -> str:
         role, content = match.group(1), match.group(2).strip()
         titled = re.fullmatch(r"(.*?)\s*<([^>]+)>", content, re.DOTALL)
         text, target = (titled.group(1), titled.group(2)) if titled else ("", content)
         if role.startswith("cite"):
-            keys = ", ".join(k.strip() for k in target.split(","))
-            return keys if role == "cite:t" else f"[{keys}]"
+            keys = [k.strip() for k in target.split(",")]
+            if links is None:
+                return ", ".join(keys) if role == "cite:t" else f"[{', '.join(keys)}]"
+            bib = "book/bibliography"
+            cited = [f"[{links.citations.get(k, k)}]({links.page(bib, cite_anchor(k))})" for k in keys]
+            return "; ".join(cited) if role == "cite:t" else f"({'; '.join(cited)})"
         if role.startswith("glue"):
-            return f"`{target.split(':')[0]}`"
+            name, _, spec = target.partition(":")
+            value = None
+            if links is not None and links.values is not None:
+                if name not in links.values:
+                    raise KeyError(f"glue value {name!r} is not in the build's executed notebook")
+                value = format_value(links.values[name], spec)
+            return glue_span(name, value)
         if role == "math":
             return f"${content}$"
-        if role in ("term", "doc", "ref", "numref", "eq", "abbr"):
-            return (text.replace("%s", "").strip() or target) if role != "term" else (text or target)
-        return f"`{text or target.lstrip('~.')}`"
+        if role == "term":
+            shown = text or target
+            return (
+                f"[{shown}]({links.page('book/glossary', 'term-' + anchor_id(target))})" if links else shown
+            )
+        if role == "doc":
+            shown = text or target
+            return f"[{shown}]({links.page(target)})" if links and target.startswith("/") else shown
+        if role in ("ref", "numref", "eq", "abbr"):
+            return text.replace("%s", "").strip() or target
+        name = (text or target).lstrip("~.")
+        if links and re.fullmatch(r"dlbook(\.\w+)+", target.lstrip("~.")):
+            return f"[`{name}`]({links.page('book/api', target.lstrip('~.'))})"
+        return f"`{name}`"
 
     return ROLE_RE.sub(plain, source)
+
+
+def format_value(text: str, spec: str) -> str:
+    """A glued value (its ``repr``) formatted with the page's format spec, as MyST-NB shows it."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text.strip("'\"")
+    if isinstance(value, str):
+        return value
+    return format(value, spec) if spec else str(value)
+
+
+def build_values(page: Path, cache_dir: Path, root: Path = ROOT) -> dict[str, str]:
+    """The glue values of ``page``'s executed notebook in the execution cache (their ``repr`` text).
+
+    Raises:
+        LookupError: if the cache holds no run of the page with its current code cells.
+    """
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    # Any run of a page at the same place in a book (the cache may come from a copy of the project);
+    # only a run with the page's current code cells counts.
+    tail = "/" + page.resolve().relative_to(root.resolve()).as_posix()
+    runs = [r for r in cache.list_cache_records() if Path(r.uri).as_posix().endswith(tail)]
+    cells = [c.source for c in jupytext.read(page).cells if c.cell_type == "code"]
+    for record in sorted(runs, key=lambda r: r.created, reverse=True):
+        nb = cache.get_cache_bundle(record.pk).nb
+        if [c["source"] for c in nb.cells if c["cell_type"] == "code"] != cells:
+            continue
+        values = {}
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                scrap = output.get("metadata", {}).get("scrapbook")
+                if scrap:
+                    values[scrap["name"]] = output["data"].get(
+                        scrap.get("mime_prefix", "") + "text/plain", ""
+                    )
+        return values
+    raise LookupError(f"{page}: the execution cache {cache_dir} has no run of this page as it is now")
 
 
 def _directives(source: str) -> list[tuple[str, str, dict[str, str], str] | str]:
@@ -311,9 +440,17 @@ def plain_directives(source: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip("\n")
 
 
-def make_notebook(page: Path, root: Path = ROOT) -> nbformat.NotebookNode:
-    """The Colab notebook of one MyST page (no outputs, deterministic cell ids)."""
+def make_notebook(
+    page: Path, root: Path = ROOT, values: dict[str, str] | None = None
+) -> nbformat.NotebookNode:
+    """The Colab notebook of one MyST page (no outputs, deterministic cell ids).
+
+    ``values`` are the page's glue values from the book's build (:func:`build_values`); without them a
+    glued value is written as a placeholder, which is how :func:`check` compares notebooks.
+    """
     repo = repository(root)
+    links = Links(site=site_url(root), citations=citations(root), values=values)
+    docname = page.relative_to(root).with_suffix("").as_posix()
     text = page.read_text(encoding="utf-8")
     page_nb = jupytext.reads(text, fmt="md:myst")
     code = "\n".join(c.source for c in page_nb.cells if c.cell_type == "code")
@@ -346,10 +483,21 @@ def make_notebook(page: Path, root: Path = ROOT) -> nbformat.NotebookNode:
                 fence = FENCE_RE.match(line)
                 if fence and fence.group(2) in ("solution-start", "solution-end"):
                     in_solution = fence.group(2) == "solution-start"
-            source = plain_roles(plain_directives(absolute_images(cell.source, page_dir, repo)))
+            source = plain_roles(plain_directives(absolute_images(cell.source, page_dir, repo)), links)
             if not source.strip():
                 continue
             new = nbformat.v4.new_markdown_cell(source, metadata=metadata)
+            if not any(c.cell_type == "markdown" for c in nb.cells):  # after the title: where it comes from
+                new.id = f"cell-{i}"
+                nb.cells.append(new)
+                about = nbformat.v4.new_markdown_cell(
+                    f"*A page of the executable textbook, online at <{links.page(docname)}>. The numbers in "
+                    "the text are those the book's build computed; running the cells computes them again "
+                    "on your machine.*"
+                )
+                about.id = "about"
+                nb.cells.append(about)
+                continue
         else:
             new = nbformat.v4.new_raw_cell(cell.source, metadata=metadata)
         new.id = f"cell-{i}"
@@ -363,10 +511,18 @@ def notebook_text(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb, version=4) + "\n"
 
 
-def expected_notebooks(root: Path = ROOT) -> dict[Path, str]:
-    """Every notebook that should exist beside a page, with its text."""
+def default_cache(root: Path = ROOT) -> Path:
+    """The execution cache of ``make book``: ``$DLBOOK_EXECUTION_CACHE`` or ``_build/.jupyter_cache``."""
+    env = os.environ.get("DLBOOK_EXECUTION_CACHE")
+    return Path(env) if env else root / "_build" / ".jupyter_cache"
+
+
+def expected_notebooks(root: Path = ROOT, cache_dir: Path | None = None) -> dict[Path, str]:
+    """Every notebook that should exist beside a page, with its text (values from ``cache_dir``)."""
     return {
-        page.with_suffix(".ipynb"): notebook_text(make_notebook(page, root))
+        page.with_suffix(".ipynb"): notebook_text(
+            make_notebook(page, root, build_values(page, cache_dir, root) if cache_dir else None)
+        )
         for page in executable_pages(root)
     }
 
@@ -379,23 +535,47 @@ def stale_notebooks(root: Path = ROOT) -> list[Path]:
     )
 
 
-def check(root: Path = ROOT) -> list[str]:
-    """Problems with the committed notebooks (empty when they match their pages)."""
+def without_values(text: str) -> str:
+    """A notebook's text with the build's glued values replaced by the placeholder."""
+    return GLUE_SPAN_RE.sub(lambda m: f"{m.group(1)}…{m.group(2)}", text)
+
+
+def check(root: Path = ROOT, *, require_values: bool = True) -> list[str]:
+    """Problems with the committed notebooks (empty when they match their pages).
+
+    The glued values are not compared: they are whatever the build that wrote the notebooks computed;
+    with ``require_values`` a notebook written without them is a problem.
+    """
     problems = []
     for path, text in expected_notebooks(root).items():
         rel = path.relative_to(root)
         if not path.is_file():
             problems.append(f"{rel}: missing")
-        elif path.read_text(encoding="utf-8") != text:
+        elif without_values(path.read_text(encoding="utf-8")) != text:
             problems.append(f"{rel}: differs from its page {rel.with_suffix('.md')}")
+        elif require_values and "…</span>" in path.read_text(encoding="utf-8"):
+            problems.append(
+                f"{rel}: written without the build's values (run `make notebooks` after `make book`)"
+            )
     problems += [f"{p.relative_to(root)}: no executable page of that name" for p in stale_notebooks(root)]
     return problems
 
 
-def write(root: Path = ROOT) -> list[Path]:
-    """Write every notebook that changed and delete stale ones; returns the paths touched."""
+def write(root: Path = ROOT, cache_dir: Path | None = None, *, with_values: bool = True) -> list[Path]:
+    """Write every notebook that changed and delete stale ones; returns the paths touched.
+
+    The glued values come from the execution cache of the last build (:func:`default_cache`); without
+    ``with_values`` they are written as placeholders (for tests of the notebooks' structure).
+
+    Raises:
+        FileNotFoundError: if there is no execution cache (run ``make book`` first).
+        LookupError: if the cache holds no run of a page as it is now.
+    """
+    cache = (cache_dir or default_cache(root)) if with_values else None
+    if cache is not None and not cache.is_dir():
+        raise FileNotFoundError(f"no execution cache at {cache}: build the book first (make book)")
     touched = []
-    for path, text in expected_notebooks(root).items():
+    for path, text in expected_notebooks(root, cache).items():
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             touched.append(path)
@@ -432,7 +612,12 @@ def main(argv: list[str] | None = None) -> int:
         if problems:
             print("run `make notebooks` to regenerate them", file=sys.stderr)
         return 1 if problems else 0
-    for path in write():
+    try:
+        touched = write()
+    except (FileNotFoundError, LookupError) as exc:
+        print(f"notebooks: {exc}", file=sys.stderr)
+        return 1
+    for path in touched:
         print(("wrote " if path.exists() else "deleted ") + str(path.relative_to(ROOT)))
     return 0
 
