@@ -42,9 +42,10 @@ def test_milestones_cover_the_lecture_and_are_sorted():
     assert all(m.theme in history.THEMES for m in rows if not m.is_period)
 
 
-def test_the_second_ai_winter_is_the_only_period():
-    (winter,) = history.ai_winters()
-    assert (winter.year, winter.end_year) == (1987, 1993)
+def test_the_two_ai_winters_are_the_periods_in_order():
+    winters = history.ai_winters()
+    assert [(w.year, w.end_year) for w in winters] == [(1974, 1980), (1987, 1993)]
+    assert all(w.is_period for w in winters)
 
 
 def test_lenet5_count_is_computed_from_the_model():
