@@ -24,7 +24,8 @@ with the mean :math:`\mu` and standard deviation :math:`\sigma` of the training 
   stratified split of 1,437 training and 360 test images. It needs no files and no network.
 * ``"auto"``: MNIST when it is present or can be downloaded, else digits (with a one-line notice).
 
-Used on the pages :doc:`/book/history/cnn`, :doc:`/book/history/gpus` and :doc:`/book/concepts/tpe`.
+Used on the pages :doc:`/book/introduction/examples`, :doc:`/book/history/cnn`, :doc:`/book/history/gpus`
+and :doc:`/book/concepts/tpe`.
 """
 
 from __future__ import annotations

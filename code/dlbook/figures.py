@@ -23,7 +23,7 @@ learning outside the deep-learning ellipse. A point :math:`(x, y)` lies inside a
 which :func:`contains` tests and :func:`overlap` uses to measure, on a grid, the area two regions share,
 so that the tests can check that the drawing says what the page does.
 
-Used on the pages :doc:`/book/nature/brain`, :doc:`/book/history/index`,
+Used on the pages :doc:`/book/introduction/examples`, :doc:`/book/nature/brain`, :doc:`/book/history/index`,
 :doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation` and
 :doc:`/book/concepts/dl-vs-ml`.
 """
@@ -1151,3 +1151,114 @@ def draw_path_sum(ax: Axes, output: Value, source: str) -> dict[str, Text]:
     ax.set_aspect("equal")
     ax.axis("off")
     return labels
+
+
+# ----------------------------------------------------------------------------------------------------
+# Interpolating between digits (book/introduction/examples)
+
+
+def _digit_grid(images: Any) -> np.ndarray:
+    """Images ``P×S×1×28×28`` or ``P×S×28×28`` as a float array ``P×S×28×28``."""
+    grid = np.asarray(images, dtype=float)
+    if grid.ndim == 5 and grid.shape[2] == 1:
+        grid = grid[:, :, 0]
+    if grid.ndim != 4 or grid.shape[2:] != (28, 28):
+        raise ValueError(f"images must have shape P×S×1×28×28 or P×S×28×28; got {np.shape(images)}")
+    return grid
+
+
+def draw_digit_rows(ax: Axes, images: Any, *, row_labels: Sequence[str] | None = None, gap: int = 3) -> None:
+    """Draw ``P`` rows of ``S`` digits each as one picture, ink dark on the card, ``gap`` pixels apart.
+
+    Args:
+        ax: axes to draw on.
+        images: ``P×S×1×28×28`` (or ``P×S×28×28``) grey levels from 0 (background) to 1 (ink).
+        row_labels: a label for each row, written left of it; none by default.
+        gap: pixels of card between neighbouring digits (>= 0).
+    """
+    grid = _digit_grid(images)
+    rows, cols = grid.shape[:2]
+    if gap < 0:
+        raise ValueError(f"gap must be >= 0 pixels; got {gap}")
+    if row_labels is not None and len(row_labels) != rows:
+        raise ValueError(f"row_labels must have one label per row ({rows}); got {len(row_labels)}")
+    cell = 28 + gap
+    canvas = np.full((rows * cell - gap, cols * cell - gap), np.nan)
+    for i in range(rows):
+        for j in range(cols):
+            canvas[i * cell : i * cell + 28, j * cell : j * cell + 28] = grid[i, j]
+    cmap = _card_cmap("gray_r")
+    ax.imshow(canvas, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
+    ends = [0, cols - 1] if cols > 1 else [0]
+    marked = sorted({*ends, (cols - 1) // 2} if cols % 2 else set(ends))  # t = 0, 1/2 (odd counts) and 1
+    ax.set_xticks([j * cell + 13.5 for j in marked])
+    ax.set_xticklabels([f"{j / max(cols - 1, 1):g}" for j in marked], fontsize=9)
+    ax.set_yticks([i * cell + 13.5 for i in range(rows)])
+    ax.set_yticklabels(list(row_labels) if row_labels is not None else [], fontsize=9)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _card_cmap(name: str) -> Any:
+    """A copy of the colour map ``name`` that paints missing values (the gaps) in the card colour."""
+    from matplotlib import colormaps
+
+    return colormaps[name].with_extremes(bad=plots.FACE)
+
+
+def interpolation_figure(latent: Any, crossfade: Any, *, row_labels: Sequence[str] | None = None) -> Any:
+    """Two panels side by side: latent paths (left) and pixel cross-fades (right) between pairs of digits.
+
+    Args:
+        latent: ``P×S×1×28×28``, row ``i`` the latent path of pair ``i``
+            (:func:`dlbook.autoencoder.interpolate_latent`).
+        crossfade: the same shape, the cross-fades between the same end images
+            (:func:`dlbook.autoencoder.crossfade`).
+        row_labels: a label for each pair, e.g. ``"3 → 8"``.
+
+    Returns:
+        The finished figure (:func:`dlbook.plots.finish`), which a page cell may end with.
+    """
+    left, right = _digit_grid(latent), _digit_grid(crossfade)
+    if left.shape != right.shape:
+        raise ValueError(f"latent and crossfade must have the same shape; got {left.shape} and {right.shape}")
+    rows, cols = left.shape[:2]
+    width = 7.4
+    panel = (width - 0.8) / 2  # inches of each panel's picture, less room for the row labels
+    fig, (ax_l, ax_r) = plots.figure(1, 2, width=width, height=panel * rows / cols + 0.95)
+    draw_digit_rows(ax_l, left, row_labels=row_labels)
+    draw_digit_rows(ax_r, right)
+    ax_l.set_title("through the latent space")
+    ax_r.set_title("pixel cross-fade")
+    for ax in (ax_l, ax_r):
+        ax.set_xlabel("$t$")
+    return plots.finish(fig)
+
+
+def path_distance_figure(t: Any, latent: Any, crossfade: Any) -> Any:
+    """The distance to the nearest real digit along both paths, the mean over all pairs.
+
+    Args:
+        t: the path times ``S``, from 0 to 1.
+        latent: ``P×S`` distances along the latent paths.
+        crossfade: ``P×S`` distances along the cross-fades.
+
+    Returns:
+        The finished figure (:func:`dlbook.plots.finish`).
+    """
+    t = np.asarray(t, dtype=float)
+    fig, ax = plots.figure(width=6.4, height=3.2)
+    for values, label, colour, marker in (
+        (latent, "through the latent space", "blue", "o"),
+        (crossfade, "pixel cross-fade", "vermillion", "s"),
+    ):
+        d = np.asarray(values, dtype=float)
+        if d.ndim != 2 or d.shape[1] != t.shape[0]:
+            raise ValueError(f"distances must have shape P×{t.shape[0]}; got {d.shape}")
+        ax.plot(t, d.mean(axis=0), marker=marker, color=plots.color(colour), label=label)
+    ax.set_xlabel("position along the path, $t$")
+    ax.set_ylabel("distance to nearest real digit")
+    ax.legend()
+    return plots.finish(fig)
