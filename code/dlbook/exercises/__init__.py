@@ -74,7 +74,13 @@ def answer_key(name: str) -> Callable[[Key], Key]:
 
 def _load_keys() -> None:
     """Import every chapter's answer keys (written out, so that the book's cache sees the imports)."""
-    from . import plasticity  # noqa: F401
+    from . import (  # noqa: F401
+        cnn,
+        generative,
+        history,
+        plasticity,
+        representations,
+    )
 
 
 def exercise_names() -> list[str]:
