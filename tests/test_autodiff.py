@@ -1,4 +1,8 @@
-"""Tests of dlbook.autodiff: exact small cases, random expressions against torch, and training."""
+"""Tests of dlbook.autodiff: exact small cases, random expressions against torch, and training.
+
+Training to a result (``train`` over hundreds or thousands of steps) is marked ``slow``; one step of
+``train``, checked against a step computed by hand, is quick.
+"""
 
 from __future__ import annotations
 
@@ -368,6 +372,25 @@ def test_log_softmax_is_stable() -> None:
 # --- learning ---------------------------------------------------------------------------------------------
 
 
+def test_one_training_step_is_gradient_descent_on_the_cross_entropy() -> None:
+    x, y = xor_data()
+    model = MLP((2, 4, 2), activation="tanh", seed=0)
+    before = [p.data.copy() for p in model.parameters()]
+    loss = cross_entropy(model(x), y)
+    loss.backward()
+    grads = [p.grad.copy() for p in model.parameters()]
+    for p in model.parameters():
+        p.grad = None
+    losses = train(model, x, y, steps=1, lr=0.5)
+    assert losses == [pytest.approx(float(loss.data))]  # the loss before the step
+    for p, b, g in zip(model.parameters(), before, grads, strict=True):
+        np.testing.assert_allclose(p.data, b - 0.5 * g, rtol=1e-5, atol=1e-7)
+    assert float(cross_entropy(model(x), y).data) < losses[0]
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        train(model, x, y, steps=0, lr=0.5)
+
+
+@pytest.mark.slow
 def test_xor_is_learned() -> None:
     x, y = xor_data()
     model = MLP((2, 4, 2), activation="tanh", seed=0)
@@ -376,6 +399,7 @@ def test_xor_is_learned() -> None:
     assert losses[-1] < 0.05 < losses[0]
 
 
+@pytest.mark.slow
 def test_smallest_xor_network_of_the_book_is_learned() -> None:
     x, y = xor_data()
     model = MLP((2, 2, 2), activation="sigmoid", seed=2)
@@ -383,6 +407,7 @@ def test_smallest_xor_network_of_the_book_is_learned() -> None:
     assert (model(x).data.argmax(axis=1) == y).all()
 
 
+@pytest.mark.slow
 def test_single_layer_cannot_learn_xor() -> None:
     x, y = xor_data()
     model = MLP((2, 2), seed=0)
@@ -390,6 +415,7 @@ def test_single_layer_cannot_learn_xor() -> None:
     assert (model(x).data.argmax(axis=1) == y).sum() < 4
 
 
+@pytest.mark.slow
 def test_encoder_learns_a_code() -> None:
     x, y = encoder_data(8)
     model = MLP((8, 3, 8), activation="sigmoid", seed=4)

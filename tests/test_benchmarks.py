@@ -5,20 +5,25 @@ Timings are never asserted (they depend on the machine); what is checked is that
 it measures both sides of its comparison and prints the ratio, and that the LeNet-5 result file holds
 what the GPU page needs (device, date, versions, command, ratios). The reading functions are tested on
 results built here in memory, in the layout the LeNet-5 script writes.
+
+Every run of a benchmark script is marked ``slow``; the LeNet-5 script's check of its arguments is called
+in this process (it fails before anything is trained), and the reading functions are quick.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
+from conftest import ROOT, load_module
 from dlbook import benchmarks
+from dlbook.train import RECIPES, fit
 
-ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 RECORDED_CPU = BENCH / "results" / "lenet-cpu.json"
 
@@ -63,15 +68,27 @@ def test_lenet_benchmark_on_digits_writes_a_complete_result(tmp_path):
     assert not list(tmp_path.glob("*.tmp")), "the result is written to a temporary file, then renamed"
 
 
-def test_lenet_benchmark_rejects_an_unknown_variant(tmp_path):
-    proc = run_script(
-        "lenet.py", "--dataset", "digits", "--variants", "plain,turbo", "--out", str(tmp_path / "x")
-    )
-    assert proc.returncode == 2
-    assert "--variants must be from" in proc.stderr and "turbo" in proc.stderr
+def test_lenet_benchmark_rejects_an_unknown_variant(tmp_path, capsys):
+    lenet = load_module("benchmark_lenet", BENCH / "lenet.py")  # run in this process: nothing is trained
+    with pytest.raises(SystemExit) as exit_:
+        lenet.main(["--dataset", "digits", "--variants", "plain,turbo", "--out", str(tmp_path / "x")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--variants must be from" in err and "turbo" in err
     assert not (tmp_path / "x").exists()
 
 
+def test_lenet_benchmark_variants_are_valid_recipes_and_fit_options():
+    lenet = load_module("benchmark_lenet", BENCH / "lenet.py")
+    options_of_fit = set(inspect.signature(fit).parameters)
+    for name, (changes, options) in lenet.VARIANTS.items():
+        recipe = replace(RECIPES["mnist"], **changes)  # a bad value raises ValueError naming the field
+        assert set(options) <= options_of_fit, f"{name}: {sorted(set(options) - options_of_fit)}"
+        assert name != "plain" or (recipe, options) == (RECIPES["mnist"], {})
+    assert lenet.VARIANTS["large-batch"][0]["batch_size"] == 512
+
+
+@pytest.mark.slow
 def test_autodiff_benchmark_compares_with_torch():
     proc = run_script("autodiff.py", "--repeats", "3", "--warmup", "1")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -87,6 +104,7 @@ def test_plasticity_benchmark_checks_its_baseline_gives_identical_results():
     assert proc.stdout.count("speed-up:") == 2
 
 
+@pytest.mark.slow
 def test_lenet_benchmark_gpu_mode_runs_its_variants_on_the_cpu(tmp_path):
     """The --gpu code path (the one prepared for a GPU machine), exercised here on the CPU with digits."""
     out = tmp_path / "gpu.json"

@@ -1,4 +1,8 @@
-"""Content tests of the whole book, built once from a clean execution cache (see conftest.py)."""
+"""Content tests of the whole book, built once from a clean execution cache (see conftest.py).
+
+The tests that take the ``built_book`` fixture are marked ``slow`` (they build the book); the checks of
+the sources alone (table of contents, API page, references.bib) are quick and are not.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook, article, notebooks
-
-pytestmark = pytest.mark.slow
+from conftest import ROOT, BuiltBook, article, notebooks, text_of
 
 CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 BIBKEY_RE = re.compile(r"^@\w+\{([^,\s]+),", re.MULTILINE)
@@ -19,6 +21,42 @@ BIBKEY_RE = re.compile(r"^@\w+\{([^,\s]+),", re.MULTILINE)
 def toc_files() -> list[str]:
     """Every page named in _toc.yml, as a path without suffix (e.g. ``book/index``)."""
     return notebooks.toc_files()
+
+
+def shown_glue(book: BuiltBook, docname: str) -> list[str]:
+    """What a page shows where its text pastes a glued value (``{glue:text}`name:format```), in page order.
+
+    The page tests compare these formatted numbers with the glued values (``conftest.glue_values``), so
+    they check that the page shows what it computed without depending on the sentence around it.
+    """
+    return [text_of(span).strip() for span in article(book, docname).select("span.pasted-text")]
+
+
+def assert_shows(book: BuiltBook, docname: str, *formatted: str) -> None:
+    """Assert that the page pastes each of the ``formatted`` values (``f"{value:.2f}"``) into its text."""
+    shown = shown_glue(book, docname)
+    missing = [f for f in formatted if f not in shown]
+    assert not missing, f"{docname} does not show {missing} in its text; it pastes {shown}"
+
+
+def printed_lines(book: BuiltBook, docname: str) -> list[str]:
+    """Every line the page's code cells printed (their stdout), read from the build's executed notebook.
+
+    For what a page shows only as a cell's output, not as a glued value.
+    """
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(book.cache))
+    records = [r for r in cache.list_cache_records() if r.uri == str(ROOT / f"{docname}.md")]
+    assert records, f"{docname}: no executed notebook in the build's cache"
+    nb = cache.get_cache_bundle(max(records, key=lambda r: r.created).pk).nb
+    return [
+        line
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stdout"
+        for line in "".join(output["text"]).splitlines()
+    ]
 
 
 def page_html(book: BuiltBook, docname: str) -> BeautifulSoup:
@@ -34,6 +72,7 @@ def test_toc_lists_every_page_once_and_each_source_exists() -> None:
     assert pages == set(files), f"pages not in the toc: {sorted(pages - set(files))}"
 
 
+@pytest.mark.slow
 def test_build_has_no_warnings(built_book: BuiltBook) -> None:
     warnings = [line for line in built_book.log.splitlines() if re.search(r"\bWARNING\b", line)]
     # The ipykernel banner about TCP transport is printed by kernels, not by Sphinx.
@@ -41,6 +80,7 @@ def test_build_has_no_warnings(built_book: BuiltBook) -> None:
     assert warnings == []
 
 
+@pytest.mark.slow
 def test_one_html_page_per_toc_entry(built_book: BuiltBook) -> None:
     for name in toc_files():
         path = built_book.html / f"{name}.html"
@@ -49,6 +89,7 @@ def test_one_html_page_per_toc_entry(built_book: BuiltBook) -> None:
         assert title is not None and title.get_text(strip=True), f"{name} has no title"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("docname", toc_files())
 def test_no_error_traceback_or_stderr_in_cells(built_book: BuiltBook, docname: str) -> None:
     main = article(built_book, docname)
@@ -62,6 +103,7 @@ def test_no_error_traceback_or_stderr_in_cells(built_book: BuiltBook, docname: s
     assert "(Being written.)" not in text, f"{docname} still has the skeleton's stub text"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("docname", toc_files())
 def test_images_exist_and_have_alt_text(built_book: BuiltBook, docname: str) -> None:
     page = built_book.html / f"{docname}.html"
@@ -75,6 +117,7 @@ def test_images_exist_and_have_alt_text(built_book: BuiltBook, docname: str) -> 
         assert img.get("alt", "").strip(), f"{docname}: image {src} has no alt text"
 
 
+@pytest.mark.slow
 def test_internal_links_and_anchors_resolve(built_book: BuiltBook) -> None:
     ids: dict[Path, set[str]] = {}
 
@@ -116,7 +159,8 @@ def cited_keys() -> set[str]:
 
 def test_api_page_documents_every_module_of_the_package() -> None:
     package = ROOT / "code" / "dlbook"
-    modules = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    subpackages = {p.parent.name for p in package.glob("*/__init__.py")}  # dlbook.exercises
+    modules = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")} | subpackages
     api = (ROOT / "book" / "api.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\.\. automodule:: dlbook\.(\w+)$", api, flags=re.MULTILINE))
     assert modules <= documented, f"modules missing from book/api.md: {sorted(modules - documented)}"
@@ -137,6 +181,7 @@ def test_references_bib_has_no_duplicate_keys() -> None:
     assert dupes == []
 
 
+@pytest.mark.slow
 def test_bibliography_lists_each_cited_work(built_book: BuiltBook) -> None:
     soup = page_html(built_book, "book/bibliography")
     entries = soup.select('[role="doc-biblioentry"], div.citation')
@@ -149,6 +194,7 @@ def test_bibliography_lists_each_cited_work(built_book: BuiltBook) -> None:
             assert fragment in entry_ids, f"{name}: citation {a.get_text()!r} points nowhere"
 
 
+@pytest.mark.slow
 def test_landing_page_and_glossary_exist(built_book: BuiltBook) -> None:
     glossary = article(built_book, "book/glossary")
     assert len(glossary.select("dl.glossary dt")) >= 10, "the glossary should define the book's core terms"

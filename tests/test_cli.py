@@ -1,4 +1,8 @@
-"""End-to-end tests of the command line ``python -m dlbook`` on the digits data set."""
+"""Tests of the command line ``python -m dlbook`` on the digits data set.
+
+The end-to-end run (a subprocess that trains for several epochs, then evaluates) is marked ``slow``;
+the quick tests call ``main`` in this process, training for one epoch of a few large batches.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import json
 import subprocess
 import sys
 
+import pytest
 from dlbook.__main__ import main
+from dlbook.data import load_dataset
 
 
+@pytest.mark.slow
 def test_train_then_evaluate_end_to_end(tmp_path):
     out = tmp_path / "run"
     proc = subprocess.run(
@@ -22,7 +29,7 @@ def test_train_then_evaluate_end_to_end(tmp_path):
             "--device",
             "cpu",
             "--epochs",
-            "4",
+            "2",
             "--out",
             str(out),
         ],
@@ -36,7 +43,7 @@ def test_train_then_evaluate_end_to_end(tmp_path):
     ckpt = out / "lenet5.pt"
     assert ckpt.is_file()
     history = json.loads((out / "history.json").read_text())
-    assert len(history["test_accuracy"]) == 4
+    assert len(history["test_accuracy"]) == 2
 
     proc = subprocess.run(
         [sys.executable, "-m", "dlbook", "evaluate", str(ckpt), "--device", "cpu"],
@@ -76,14 +83,22 @@ def test_missing_mnist_is_reported_not_raised(tmp_path, capsys):
     assert "MNIST not found" in capsys.readouterr().err
 
 
-def test_train_flags_vary_the_books_recipe(tmp_path, capsys):
+def test_train_flags_vary_the_books_recipe_and_evaluate_reads_the_checkpoint(tmp_path, capsys):
     out = tmp_path / "run"
     args = ["train", "--dataset", "digits", "--device", "cpu", "--no-progress", "--out", str(out)]
-    flags = ["--epochs", "1", "--batch-size", "32", "--lr", "0.002", "--label-smoothing", "0.05"]
+    flags = ["--epochs", "1", "--batch-size", "512", "--lr", "0.002", "--label-smoothing", "0.05"]
     assert main([*args, *flags, "--optimizer", "sgd"]) == 0
     history = json.loads((out / "history.json").read_text())
-    expected = {"epochs": 1, "batch_size": 32, "lr": 0.002, "label_smoothing": 0.05, "optimizer": "sgd"}
+    expected = {"epochs": 1, "batch_size": 512, "lr": 0.002, "label_smoothing": 0.05, "optimizer": "sgd"}
     assert {k: history[k] for k in expected} == expected
+    capsys.readouterr()
+    assert main(["evaluate", str(out / "lenet5.pt"), "--device", "cpu"]) == 0
+    printed = capsys.readouterr().out
+    assert f"{history['test_accuracy'][-1]:.2%}" in printed  # the accuracy fit recorded, recomputed
+    rows = [line.split() for line in printed.splitlines()[-10:]]  # the confusion matrix: digit, 10 counts
+    assert [int(r[0]) for r in rows] == list(range(10))
+    n_test = load_dataset("digits").n_test
+    assert sum(int(c) for r in rows for c in r[1:]) == n_test  # every test image counted once
 
 
 def test_a_bad_flag_names_the_field_and_its_range(tmp_path, capsys):

@@ -153,11 +153,14 @@ def test_drift_is_detected(tmp_path: Path) -> None:
     page = notebooks.executable_pages()[0].relative_to(ROOT)
     (tmp_path / page).parent.mkdir(parents=True)
     (tmp_path / page).write_text((ROOT / page).read_text())
-    assert notebooks.check(tmp_path) == [f"{page.with_suffix('.ipynb')}: missing"]
-    notebooks.write(tmp_path)
-    assert notebooks.check(tmp_path) == []
+    notebook = page.with_suffix(".ipynb")
+    assert notebooks.check(tmp_path) == [f"{notebook}: missing"]
+    notebooks.write(tmp_path, with_values=False)  # there is no build here: glued values as placeholders
+    assert notebooks.check(tmp_path, require_values=False) == []
+    [problem] = notebooks.check(tmp_path)
+    assert problem.startswith(f"{notebook}: written without the build's values")
     (tmp_path / page).write_text((ROOT / page).read_text() + "\nA new paragraph.\n")
-    assert notebooks.check(tmp_path) == [f"{page.with_suffix('.ipynb')}: differs from its page {page}"]
+    assert notebooks.check(tmp_path, require_values=False) == [f"{notebook}: differs from its page {page}"]
     (tmp_path / page.with_name("gone.ipynb")).write_text("{}")
     assert f"{page.with_name('gone.ipynb')}: no executable page of that name" in notebooks.check(tmp_path)
 
@@ -248,8 +251,15 @@ def test_myst_roles_become_plain_markdown() -> None:
     )
     assert notebooks.plain_roles(text) == (
         "A synapse and synapses [[hebb1949organization, bi1998synaptic]]; "
-        "hebb1949organization found `rate` Hz; see the brain, `dlbook.plasticity.stdp` and $x^2$."
+        f"hebb1949organization found {notebooks.glue_span('rate', None)} Hz; see the brain, "
+        "`dlbook.plasticity.stdp` and $x^2$."
     )
+
+
+def test_glued_values_become_the_numbers_of_the_build_formatted_as_on_the_page() -> None:
+    links = notebooks.Links(site="https://example.org/", citations={}, values={"rate": "12.345", "n": "7"})
+    out = notebooks.plain_roles("{glue:text}`rate:.1f` Hz, {glue:text}`n` runs", links)
+    assert out == f"{notebooks.glue_span('rate', '12.3')} Hz, {notebooks.glue_span('n', '7')} runs"
 
 
 # ---- Binder ------------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Tests of dlbook.plasticity: Hebbian rules, STDP and the Song-Miller-Abbott competition."""
+"""Tests of dlbook.plasticity: Hebbian rules, STDP and the Song-Miller-Abbott competition.
+
+The ten simulated minutes of competition that end in a bimodal distribution are marked ``slow``; a short
+stretch of the same simulation, and the single-neuron rules (Hebb, Oja, BCM, pairing), are quick.
+"""
 
 from __future__ import annotations
 
@@ -216,6 +220,17 @@ def test_fast_simulation_equals_step_by_step_loop():
     np.testing.assert_array_equal(fast.record_times, [0.0, 1.0, 2.0, 3.0])
 
 
+def test_competition_starts_to_push_weights_to_the_edges():
+    """20 simulated seconds (of the 600 that the slow test below runs): the weights already spread out."""
+    params = pl.CompetitionParams(window=replace(pl.SONG2000, a_plus=0.005, a_minus=0.00525))
+    res = pl.simulate_competition(20.0, params=params, seed=0, record_every=20.0)
+    ratio, start = res.w / params.g_max, res.w_initial / params.g_max
+    assert np.all((ratio >= 0) & (ratio <= 1))
+    assert res.fraction_bimodal() > np.mean((start < 0.1) | (start > 0.9)) + 0.03
+    assert ratio.std() > start.std()
+
+
+@pytest.mark.slow
 def test_competition_ends_bimodal():
     params = pl.CompetitionParams(window=replace(pl.SONG2000, a_plus=0.005, a_minus=0.00525))
     res = pl.simulate_competition(600.0, params=params, seed=0, record_every=60.0)

@@ -1,4 +1,8 @@
-"""Tests of dlbook.recurrent: the delayed-recall task and an Elman network trained through time."""
+"""Tests of dlbook.recurrent: the delayed-recall task and an Elman network trained through time.
+
+Training a network to a result (hundreds of steps) is marked ``slow``; a few steps of ``train_recall``
+are quick and check that it updates the weights and reports the loss of every step.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +59,18 @@ def test_gradient_reaches_the_recurrent_weights_through_time() -> None:
     assert x.grad[:, 0].abs().sum() > 0
 
 
+def test_a_few_steps_of_train_recall_update_the_weights() -> None:
+    torch.manual_seed(0)
+    untrained = ElmanRNN(16)  # what train_recall starts from with seed 0
+    model, losses = train_recall(delay=5, steps=3, seed=0)
+    assert len(losses) == 3 and all(math.isfinite(v) for v in losses)
+    assert losses[0] == pytest.approx(CHANCE_LOSS, abs=0.1)
+    assert not torch.equal(model.cell.weight_hh, untrained.cell.weight_hh)
+    with pytest.raises(ValueError, match="steps >= 1"):
+        train_recall(steps=0)
+
+
+@pytest.mark.slow
 def test_delayed_recall_is_learned() -> None:
     model, losses = train_recall(delay=5, steps=250, seed=0)
     assert losses[0] > 0.6
@@ -73,6 +89,7 @@ def test_untrained_sensitivity_vanishes_with_lag() -> None:
     assert s[12:].max() < 1e-2 * s[:2].max()
 
 
+@pytest.mark.slow
 def test_memoryless_network_stays_at_chance() -> None:
     model, _ = train_recall(delay=5, steps=60, seed=0)
     with torch.no_grad():

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, replace
+import json
+import statistics
+from dataclasses import FrozenInstanceError, asdict, replace
 
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import ROOT
 from dlbook.data import load_dataset
 from dlbook.lenet import build
 from dlbook.train import (
@@ -49,20 +52,68 @@ def test_one_epoch_on_a_small_subset_lowers_the_loss(digits):
     assert len(history.train_loss) == 1 and len(history.step_loss) == 16
 
 
+def test_history_records_every_epoch(digits):
+    history = fit(
+        build(0), digits.subset(128, seed=0), Recipe(epochs=2, batch_size=64, lr=1e-2), progress=False
+    )
+    assert len(history.test_accuracy) == len(history.train_loss) == len(history.train_seconds) == 2
+    assert all(0.0 <= a <= 1.0 for a in history.test_accuracy)
+    assert history.final_accuracy == history.test_accuracy[-1]
+    assert history.train_seconds == sorted(history.train_seconds) and history.images_per_second > 0
+    assert history.dataset == "digits" and history.epochs == 2
+
+
+@pytest.mark.slow
 def test_fit_reaches_95_percent_on_digits(digits):
     history = fit(build(0), digits, RECIPES["digits"], device="cpu", progress=False)
     assert history.final_accuracy >= 0.95
     assert len(history.test_accuracy) == RECIPES["digits"].epochs
-    assert history.train_seconds == sorted(history.train_seconds) and history.images_per_second > 0
     assert history.train_loss[-1] < history.train_loss[0]
+
+
+# The spread of the MNIST recipe's test accuracy over seeds, in percent: ``fit`` with RECIPES["mnist"] on
+# the CPU reached 99.05 to 99.29 %, mean 99.18 %, for seeds 0 to 11 (the comment at RECIPES in
+# code/dlbook/train.py). Only the extremes of that check were kept, so the standard deviation is estimated
+# from the range: for 12 draws from a normal distribution the expected range is 3.26 standard deviations.
+# (benchmarks/results/lenet-cpu.json holds only 3 seeds, too few to estimate a spread; the test below
+# checks that they agree with this one.)
+MNIST_SEEDS = 12
+MNIST_MEAN, MNIST_LOWEST, MNIST_HIGHEST = 99.18, 99.05, 99.29
+MNIST_SD = (MNIST_HIGHEST - MNIST_LOWEST) / 3.26  # about 0.074 points
+#: What one seed must reach: the mean less 4 standard deviations (about 98.88 %). A run below it is not
+#: an unlucky seed (one in 30,000 under a normal spread) but a recipe, model or loop that got worse.
+MNIST_ONE_SEED_FLOOR = MNIST_MEAN - 4 * MNIST_SD
+RECORDED_CPU = ROOT / "benchmarks" / "results" / "lenet-cpu.json"
+
+
+@pytest.mark.skipif(not RECORDED_CPU.is_file(), reason="no recorded CPU benchmark in benchmarks/results/")
+def test_recorded_mnist_seeds_agree_with_the_spread_the_tests_assume():
+    result = json.loads(RECORDED_CPU.read_text())
+    plain = result["fast"]["plain"]
+    assert result["dataset"] == "mnist"
+    assert plain["recipe"] == {k: v for k, v in asdict(RECIPES["mnist"]).items() if k in plain["recipe"]}
+    finals = [100 * run["test_accuracy"][-1] for run in plain["runs"]]
+    assert len(finals) >= 2 and min(finals) >= MNIST_ONE_SEED_FLOOR, finals
+    assert statistics.mean(finals) >= 99.0  # the book's claim holds on average over the recorded seeds
+    assert abs(statistics.mean(finals) - MNIST_MEAN) < 3 * MNIST_SD / len(finals) ** 0.5
 
 
 @pytest.mark.slow
 def test_fit_reaches_99_percent_on_mnist():
+    """One seed of the book's MNIST recipe reaches the floor that the recorded spread over seeds justifies.
+
+    LeNet-5 reaches 99 % on average over seeds (mean 99.18 % over 12; see ``MNIST_ONE_SEED_FLOOR``), but a
+    single seed asserted against 99.0 % itself would have a margin of a few standard deviations of the
+    spread between seeds. Training a second seed to assert the mean would cost another 8-15 s; instead
+    this one seed is held to the mean less 4 standard deviations, and
+    ``test_recorded_mnist_seeds_agree_with_the_spread_the_tests_assume`` checks the 99 % mean on the
+    recorded seeds.
+    """
     data = load_dataset("mnist", root=mnist_root(), download=False)
     history = fit(build(0), data, RECIPES["mnist"], device="cpu", progress=False)
     assert history.dataset == "mnist"
-    assert history.final_accuracy >= 0.990, f"test accuracy {history.final_accuracy:.4f} < 0.990"
+    accuracy = 100 * history.final_accuracy
+    assert accuracy >= MNIST_ONE_SEED_FLOOR, f"test accuracy {accuracy:.2f} % < {MNIST_ONE_SEED_FLOOR:.2f} %"
 
 
 def test_same_seed_same_weights_on_cpu(digits):
@@ -175,6 +226,17 @@ def test_bf16_on_the_cpu_trains(digits):
     assert isinstance(bf16_supported("cpu"), bool)
 
 
+def test_one_epoch_of_sgd_lowers_the_loss(digits):
+    small = digits.subset(256, seed=0)
+    model = build(0)
+    before = mean_loss(model, small)
+    history = fit(
+        model, small, Recipe(epochs=1, batch_size=16, lr=0.05, optimizer="sgd"), device="cpu", progress=False
+    )
+    assert mean_loss(model, small) < before and history.optimizer == "sgd"
+
+
+@pytest.mark.slow
 def test_sgd_option_trains(digits):
     history = fit(
         build(0),
@@ -234,13 +296,19 @@ def test_truncated_checkpoint_gives_a_clear_error(digits, tmp_path):
         load_checkpoint(other)
 
 
+@pytest.mark.slow
 def test_learning_curve_rises_with_experience(digits):
     sizes = [40, 1000]
     acc = learning_curve(build, digits, sizes, images_per_run=4000, device="cpu")
     assert len(acc) == 2 and all(0.0 <= a <= 1.0 for a in acc)
     assert acc[1] > acc[0] + 0.05
+
+
+def test_learning_curve_rejects_bad_sizes_and_epochs_before_training(digits):
     with pytest.raises(ValueError, match="sizes"):
         learning_curve(build, digits, [0], device="cpu")
+    with pytest.raises(ValueError, match="sizes"):
+        learning_curve(build, digits, [digits.n_train + 1], device="cpu")
     with pytest.raises(ValueError, match=r"max_epochs must be >= recipe.epochs \(2\); got 1"):
         learning_curve(build, digits, [40], max_epochs=1, device="cpu")
 
@@ -264,9 +332,16 @@ def test_learning_curve_varies_epochs_and_batch_size_within_the_recipe(digits, m
     assert train.CURVE_RECIPE == Recipe(epochs=2, batch_size=128, lr=5e-3)
 
 
+def test_logistic_regression_is_one_linear_layer():
+    model = logistic_regression(0)
+    assert sum(p.numel() for p in model.parameters()) == 7850  # 784 weights and a bias per class
+    assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+    again = logistic_regression(0)  # seeded
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), again.parameters(), strict=True))
+
+
+@pytest.mark.slow
 def test_logistic_regression_is_a_shallow_baseline(digits):
     model = logistic_regression(0)
-    assert sum(p.numel() for p in model.parameters()) == 7850
-    assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
     fit(model, digits, Recipe(epochs=5, batch_size=64, lr=5e-3), device="cpu", progress=False, evaluate=False)
     assert accuracy(model, digits, device="cpu") > 0.85
