@@ -75,9 +75,12 @@ def answer_key(name: str) -> Callable[[Key], Key]:
 def _load_keys() -> None:
     """Import every chapter's answer keys (written out, so that the book's cache sees the imports)."""
     from . import (  # noqa: F401
+        backpropagation,
+        brain,
         cnn,
         generative,
         history,
+        mcculloch_pitts,
         plasticity,
         representations,
     )
