@@ -25,7 +25,8 @@ which raises :class:`WrongAnswer`, so a solution that stops being right fails th
 The answer keys live in one module per page (:mod:`dlbook.exercises.plasticity`, ...), each registering
 its keys with :func:`answer_key`; :func:`_load_keys` imports them all.
 
-Used on the page :doc:`/book/nature/plasticity`.
+Used on the pages :doc:`/book/nature/plasticity`, :doc:`/book/concepts/tpe` and
+:doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations
@@ -78,11 +79,14 @@ def _load_keys() -> None:
         backpropagation,
         brain,
         cnn,
+        concepts,
+        dl_vs_ml,
         generative,
         history,
         mcculloch_pitts,
         plasticity,
         representations,
+        tpe,
     )
 
 
