@@ -25,8 +25,8 @@ which raises :class:`WrongAnswer`, so a solution that stops being right fails th
 The answer keys live in one module per page (:mod:`dlbook.exercises.plasticity`, ...), each registering
 its keys with :func:`answer_key`; :func:`_load_keys` imports them all.
 
-Used on the pages :doc:`/book/nature/plasticity`, :doc:`/book/concepts/tpe` and
-:doc:`/book/concepts/dl-vs-ml`.
+Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity`,
+:doc:`/book/history/mcculloch-pitts` and :doc:`/book/history/backpropagation`.
 """
 
 from __future__ import annotations
@@ -79,14 +79,11 @@ def _load_keys() -> None:
         backpropagation,
         brain,
         cnn,
-        concepts,
-        dl_vs_ml,
         generative,
         history,
         mcculloch_pitts,
         plasticity,
         representations,
-        tpe,
     )
 
 
