@@ -26,7 +26,8 @@ The answer keys live in one module per page (:mod:`dlbook.exercises.plasticity`,
 its keys with :func:`answer_key`; :func:`_load_keys` imports them all.
 
 Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity`,
-:doc:`/book/history/mcculloch-pitts` and :doc:`/book/history/backpropagation`.
+:doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation`, :doc:`/book/concepts/tpe` and
+:doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations
@@ -79,11 +80,14 @@ def _load_keys() -> None:
         backpropagation,
         brain,
         cnn,
+        concepts,
+        dl_vs_ml,
         generative,
         history,
         mcculloch_pitts,
         plasticity,
         representations,
+        tpe,
     )
 
 
