@@ -81,13 +81,18 @@ def _load_keys() -> None:
         brain,
         cnn,
         concepts,
+        definition,
         dl_vs_ml,
         generative,
         history,
+        introduction,
         mcculloch_pitts,
+        nature,
         plasticity,
         representations,
+        takeaways,
         tpe,
+        what_is_learning,
     )
 
 
