@@ -41,6 +41,13 @@ def test_the_solution_counts_follow_the_model() -> None:
     assert keys.convolution_parameters() < count_parameters(logistic_regression(0)) == 7_850
 
 
+def test_the_solution_states_the_counts_of_the_model() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    assert f"{keys.convolution_parameters():,} together" in text
+    for n in (156, "2{,}416", "7{,}850", "48{,}120"):
+        assert f"{n}$" in text
+
+
 def test_answers_of_the_wrong_shape_get_a_message_not_a_crash(capsys) -> None:
     assert check("concepts-1", "RSS") is False
     assert check("concepts-3", 2572.5) is False

@@ -73,6 +73,13 @@ def test_answers_of_the_wrong_shape_get_a_message_not_a_crash(capsys) -> None:
     assert "two whole numbers" in capsys.readouterr().out
 
 
+def test_the_solutions_state_what_the_keys_compute() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    assert keys.count_parameters(keys.stacked_layers(relu=False)) == STACK and f"{STACK:,} in all" in text
+    assert f"{STACK + 1:,} forward passes" in text
+    assert f"{keys.receptive_field(keys.RF_LAYERS)} for five layers" in text
+
+
 def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key() -> None:
     text = PAGE.read_text(encoding="utf-8")
     labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)

@@ -47,6 +47,13 @@ def test_the_keys_follow_the_closed_forms() -> None:
     assert keys.hebb_weight(10) == pytest.approx(0.1 * 1.1**10)
 
 
+def test_the_solutions_state_what_the_keys_compute() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    assert f"about {keys.remaining_fraction():.2f}" in text
+    assert f"about {keys.hebb_weight():.1f}" in text and keys.hebb_weight() / keys.W0 > 100
+    assert f"about {100 * math.exp(-3):.0f} %" in text
+
+
 def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key() -> None:
     text = PAGE.read_text(encoding="utf-8")
     labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)

@@ -52,6 +52,13 @@ def test_the_solution_states_what_the_data_give() -> None:
         assert 0.1 < keys.majority_baseline() < 0.12
 
 
+def test_the_solution_states_the_counts_of_the_key() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    dots, madds = keys.BATCH * keys.N_OUT, keys.BATCH * keys.N_OUT * keys.N_IN
+    assert f"{dots:,}".replace(",", "{,}") in text and f"{madds:,}".replace(",", "{,}") in text
+    assert f"all {dots:,} could run at once" in text
+
+
 def test_answers_of_the_wrong_shape_get_a_message_not_a_crash(capsys) -> None:
     assert check("takeaways-2", 25_690_112) is False
     assert check("takeaways-2", (32_768.5, 1)) is False

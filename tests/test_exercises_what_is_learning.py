@@ -58,6 +58,13 @@ def test_the_solution_loop_counts_what_the_key_expects() -> None:
     assert check("what-is-learning-3", namespace["burns"], quiet=True)
 
 
+def test_the_solution_states_the_count_of_the_key() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    words = {7: "Seven"}
+    assert f"{words[keys.burns_until_stop()]}. After" in text
+    assert f"\\approx {math.log(2) / math.log(1 / (1 - keys.ALPHA)):.1f}" in text
+
+
 def test_every_exercise_of_the_page_has_a_label_and_a_solution() -> None:
     text = PAGE.read_text(encoding="utf-8")
     labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)
