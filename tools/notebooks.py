@@ -287,7 +287,8 @@ def glue_span(name: str, value: str | None) -> str:
     return f'<span title="computed by the book\'s build: {name}">{value if value is not None else "…"}</span>'
 
 
-GLUE_SPAN_RE = re.compile(r'(<span title="computed by the book\'s build: [^"]+">)[^<]*(</span>)')
+# Matches a glued value in Markdown and in a notebook's JSON text, where the quotes are escaped.
+GLUE_SPAN_RE = re.compile(r'(<span title=\\?"computed by the book\'s build: [^"\\]+\\?">)[^<]*(</span>)')
 
 
 def plain_roles(source: str, links: Links | None = None) -> str:
