@@ -26,8 +26,9 @@ The answer keys live in one module per page (:mod:`dlbook.exercises.plasticity`,
 its keys with :func:`answer_key`; :func:`_load_keys` imports them all.
 
 Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity`,
-:doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation`, :doc:`/book/concepts/tpe` and
-:doc:`/book/concepts/dl-vs-ml`.
+:doc:`/book/history/index`, :doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation`,
+:doc:`/book/history/representations`, :doc:`/book/history/cnn`, :doc:`/book/history/generative`,
+:doc:`/book/concepts/tpe` and :doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations
