@@ -66,7 +66,8 @@ additive STDP (:math:`A_\pm` times :math:`g_\max`, clipped to the interval). Bec
 outweighs potentiation (:math:`A_-\tau_- > A_+\tau_+`) only inputs that often fire just before the
 neuron keep their weight, and the weights split into two groups, near 0 and near :math:`g_\max`.
 
-Used on the pages :doc:`/book/nature/plasticity` and :doc:`/book/nature/hebbian`.
+Used on the pages :doc:`/book/nature/plasticity`, :doc:`/book/nature/hebbian` and
+:doc:`/book/nature/hebbian-further`.
 """
 
 from __future__ import annotations
