@@ -24,9 +24,9 @@ Alt text is given in the page's cell metadata (``mystnb: image: alt:``), one
 figure per cell.
 
 Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity`, :doc:`/book/nature/hebbian`,
-:doc:`/book/history/index`, :doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation`,
-:doc:`/book/history/representations`, :doc:`/book/history/cnn`, :doc:`/book/history/gpus`,
-:doc:`/book/concepts/tpe` and :doc:`/book/concepts/dl-vs-ml`.
+:doc:`/book/nature/hebbian-further`, :doc:`/book/history/index`, :doc:`/book/history/mcculloch-pitts`,
+:doc:`/book/history/backpropagation`, :doc:`/book/history/representations`, :doc:`/book/history/cnn`,
+:doc:`/book/history/gpus`, :doc:`/book/concepts/tpe` and :doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations
