@@ -22,8 +22,8 @@ notebook runs top to bottom before the student has filled anything in; an unknow
 ``KeyError`` that lists the names that exist. The book's solutions call ``check(..., strict=True)``,
 which raises :class:`WrongAnswer`, so a solution that stops being right fails the build.
 
-The answer keys live in one module per page (:mod:`dlbook.exercises.plasticity`, ...), each registering
-its keys with :func:`answer_key`; :func:`_load_keys` imports them all.
+The answer keys live in one module per page (``dlbook.exercises.plasticity``, ...), each registering
+its keys with :func:`answer_key`; ``check`` imports them all on its first call.
 
 Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity`,
 :doc:`/book/history/index`, :doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation`,
