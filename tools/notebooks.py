@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import os
 import posixpath
 import re
@@ -255,17 +256,21 @@ def site_url(root: Path = ROOT) -> str:
     return url
 
 
+@functools.lru_cache(maxsize=8)
 def citations(root: Path = ROOT) -> dict[str, str]:
     """Author-year text of every entry of book/references.bib: one, two (A & B) or three+ (A et al.)."""
     path = root / "book" / "references.bib"
     if not path.is_file():
         return {}
+    import latexcodec  # noqa: F401  (registers the 'latex' codec)
     from pybtex.database import parse_file
 
     out = {}
     for key, entry in parse_file(str(path)).entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(part.render_as("text") for part in p.rich_last_names) for p in people]
+        # LaTeX accents to Unicode with latexcodec (fast; pybtex's renderer scans plugins on every call)
+        names = [" ".join(p.last_names).encode().decode("latex") for p in people]
+        names = [name.replace("{", "").replace("}", "") for name in names]
         who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
         out[key] = f"{who or key} ({entry.fields.get('year', 'n.d.')})"
     return out
