@@ -94,7 +94,10 @@ def test_every_notebook_keeps_its_exercises_and_hides_solutions_after_the_studen
 
 def test_roles_become_links_to_the_published_book_and_values_of_the_build() -> None:
     links = notebooks.Links(
-        site="https://example.org/book/", citations={"hebb1949": "Hebb (1949)"}, values={"rate": "12.3456"}
+        site="https://example.org/book/",
+        citations={"hebb1949": "Hebb (1949)"},
+        terms={"ltp": "LTP"},
+        values={"rate": "12.3456"},
     )
     text = notebooks.plain_roles(
         "{cite:t}`hebb1949` saw {glue:text}`rate:.1f` Hz; see {term}`Long-term potentiation <LTP>`, "

@@ -41,7 +41,7 @@ import posixpath
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -243,6 +243,7 @@ class Links:
     site: str  # the book's published URL, ending in "/"
     citations: dict[str, str]  # cite key -> "Author (year)" text, "Bi & Poo (1998)"
     values: dict[str, str] | None  # glue name -> its value as the page's build showed it (None: unknown)
+    terms: dict[str, str] = field(default_factory=dict)  # glossary term, lower case -> as defined
 
     def page(self, docname: str, anchor: str = "") -> str:
         return f"{self.site}{docname.strip('/')}.html" + (f"#{anchor}" if anchor else "")
@@ -274,6 +275,18 @@ def citations(root: Path = ROOT) -> dict[str, str]:
         who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
         out[key] = f"{who or key} ({entry.fields.get('year', 'n.d.')})"
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def glossary_terms(root: Path = ROOT) -> dict[str, str]:
+    """The terms ``book/glossary.md`` defines, by lower case (a ``{term}`` role may differ in case)."""
+    path = root / "book" / "glossary.md"
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("{glossary}") :] if "{glossary}" in text else ""
+    terms = re.findall(r"^([^\s:`][^\n]*)\n  \S", block, re.MULTILINE)
+    return {term.strip().lower(): term.strip() for term in terms}
 
 
 def anchor_id(text: str) -> str:
@@ -327,9 +340,10 @@ def plain_roles(source: str, links: Links | None = None) -> str:
             return f"${content}$"
         if role == "term":
             shown = text or target
-            return (
-                f"[{shown}]({links.page('book/glossary', 'term-' + anchor_id(target))})" if links else shown
-            )
+            if links is None:
+                return shown
+            defined = links.terms.get(target.strip().lower(), target)
+            return f"[{shown}]({links.page('book/glossary', 'term-' + anchor_id(defined))})"
         if role == "doc":
             shown = text or target
             return f"[{shown}]({links.page(target)})" if links and target.startswith("/") else shown
@@ -337,7 +351,8 @@ def plain_roles(source: str, links: Links | None = None) -> str:
             return text.replace("%s", "").strip() or target
         name = (text or target).lstrip("~.")
         if links and re.fullmatch(r"dlbook(\.\w+)+", target.lstrip("~.")):
-            return f"[`{name}`]({links.page('book/api', target.lstrip('~.'))})"
+            anchor = ("module-" if role in ("mod", "py:mod") else "") + target.lstrip("~.")
+            return f"[`{name}`]({links.page('book/api', anchor)})"
         return f"`{name}`"
 
     return ROLE_RE.sub(plain, source)
@@ -455,7 +470,7 @@ def make_notebook(
     glued value is written as a placeholder, which is how :func:`check` compares notebooks.
     """
     repo = repository(root)
-    links = Links(site=site_url(root), citations=citations(root), values=values)
+    links = Links(site=site_url(root), citations=citations(root), terms=glossary_terms(root), values=values)
     docname = page.relative_to(root).with_suffix("").as_posix()
     text = page.read_text(encoding="utf-8")
     page_nb = jupytext.reads(text, fmt="md:myst")
