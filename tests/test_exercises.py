@@ -8,6 +8,8 @@ not contain the expected value.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -105,3 +107,15 @@ def test_names_and_tolerances_are_checked() -> None:
         exercises.answer_key("two words")
     with pytest.raises(ValueError, match="rtol"):
         expect_number(1.0, 1.0, rtol=-1)
+
+
+def test_loading_every_answer_key_does_not_import_torch() -> None:
+    # Every page that checks an answer loads all keys; pages without a network must not pay for torch.
+    code = (
+        "import sys\n"
+        "from dlbook.exercises import exercise_names\n"
+        "assert exercise_names()\n"
+        "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

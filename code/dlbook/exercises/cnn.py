@@ -9,21 +9,31 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
-import torch.nn.functional as F
-
-from dlbook import lenet, train
 from dlbook.exercises import Verdict, answer_key, expect_equal, expect_number
+
+if TYPE_CHECKING:
+    import torch
+
+# torch and the modules built on it (lenet, train) are imported inside the functions that use them:
+# every page that checks an answer loads all answer keys, and most of those pages never touch torch.
 
 
 def _blank() -> torch.Tensor:
+    import torch
+
+    from dlbook import lenet
+
     return torch.zeros(1, *lenet.INPUT_SHAPE)
 
 
 def no_pooling_parameters() -> int:
     """Trainable parameters of LeNet-5 with both max-pooling steps removed (``fc1`` widened to fit)."""
+    import torch
+
+    from dlbook import lenet
+
     model = lenet.LeNet5()
     with torch.no_grad():
         features = model.conv2(model.conv1(_blank())).flatten(1).shape[1]
@@ -33,6 +43,11 @@ def no_pooling_parameters() -> int:
 
 def unpadded_fc1_inputs() -> int:
     """The inputs ``fc1`` would need if ``conv1`` did not pad the image (both pooling steps kept)."""
+    import torch
+    import torch.nn.functional as F
+
+    from dlbook import lenet
+
     model = lenet.LeNet5()
     with torch.no_grad():
         x = F.max_pool2d(F.relu(F.conv2d(_blank(), model.conv1.weight, model.conv1.bias, padding=0)), 2)
@@ -43,6 +58,10 @@ def unpadded_fc1_inputs() -> int:
 def unshared_conv1_parameters() -> int:
     """Parameters of a layer wired like ``conv1`` (same 5×5 windows, same output maps) in which every
     output unit has its own weights and bias instead of sharing them across positions."""
+    import torch
+
+    from dlbook import lenet
+
     conv1 = lenet.LeNet5().conv1
     with torch.no_grad():
         units = conv1(_blank()).numel()  # maps × height × width
@@ -53,6 +72,10 @@ def unshared_conv1_parameters() -> int:
 def smoothed_loss_floor(label_smoothing: float | None = None, classes: int = 10) -> float:
     r"""The smallest value of the label-smoothed loss, reached when the predicted probabilities equal the
     smoothed target :math:`q` (the loss is then the entropy of :math:`q`), in nats."""
+    import torch
+
+    from dlbook import train
+
     eps = train.RECIPES["mnist"].label_smoothing if label_smoothing is None else label_smoothing
     q = torch.full((1, classes), eps / classes, dtype=torch.float64)
     q[0, 0] += 1 - eps
@@ -62,6 +85,8 @@ def smoothed_loss_floor(label_smoothing: float | None = None, classes: int = 10)
 
 def plain_loss_at_floor(label_smoothing: float | None = None, classes: int = 10) -> float:
     """The plain cross-entropy (nats) of a prediction equal to the smoothed target: -ln q_true."""
+    from dlbook import train
+
     eps = train.RECIPES["mnist"].label_smoothing if label_smoothing is None else label_smoothing
     return -math.log(1 - eps + eps / classes)
 

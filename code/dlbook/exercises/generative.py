@@ -10,9 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import torch
-
-from dlbook import history, lenet
+from dlbook import history
 from dlbook.exercises import Verdict, answer_key, expect_number
 
 #: GPT-3 175B (Brown et al. 2020, Table 2.1 and Sec. 2.1): blocks, width d_model, heads; the
@@ -34,6 +32,10 @@ def block_parameters(width: int = GPT3_WIDTH, heads: int = GPT3_HEADS) -> int:
     r"""Trainable parameters of one Transformer block of width :math:`d`: attention (queries, keys,
     values and output, :math:`4d^2 + 4d`), a feed-forward layer :math:`d \to 4d \to d`
     (:math:`8d^2 + 5d`) and two layer normalisations (:math:`4d`): :math:`12d^2 + 13d` in all."""
+    import torch  # here, not at the top: most pages that load the answer keys never use torch
+
+    from dlbook import lenet
+
     with torch.device("meta"):
         block = torch.nn.TransformerEncoderLayer(width, heads, dim_feedforward=4 * width)
     return lenet.count_parameters(block)

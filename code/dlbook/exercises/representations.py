@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-from torch import nn
 
-from dlbook import autodiff, neurons, recurrent
+from dlbook import autodiff, neurons
+
+if TYPE_CHECKING:
+    from torch import nn
+
+# torch and dlbook.recurrent are imported inside the functions that use them: every page that checks
+# an answer loads all answer keys, and most of those pages never touch torch.
 from dlbook.exercises import Verdict, answer_key, expect_equal
 
 #: Exercise representations-1: the number of one-hot patterns the encoder must pass through its code.
@@ -52,6 +56,10 @@ def best_single_unit_on_xor(values: np.ndarray | None = None) -> int:
 
 def recall_score(model: nn.Module, delay: int = RECALL_DELAY, length: int = RECALL_LENGTH) -> float:
     """The share of bits ``model`` recalls on 1024 fresh test sequences of the delayed-recall task."""
+    import torch
+
+    from dlbook import recurrent
+
     x, y = recurrent.delayed_recall(1024, length, delay, torch.Generator().manual_seed(RECALL_TEST_SEED))
     return recurrent.recall_accuracy(model, x, y)
 
@@ -93,6 +101,8 @@ def _one_hidden_unit(answer: Any) -> Verdict:
 
 @answer_key("representations-3")
 def _delay_15(answer: Any) -> Verdict:
+    from torch import nn
+
     if not isinstance(answer, nn.Module):
         return Verdict(False, "Pass the trained network itself (the model that train_recall returns).")
     score = recall_score(answer)
