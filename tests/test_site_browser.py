@@ -339,3 +339,41 @@ def test_dark_mode_keeps_figures_readable(browser, site: str) -> None:
             context.close()
     if checked == 0:
         pytest.skip("no page has an output figure yet")
+
+
+def exercise_pages(html: Path) -> list[str]:
+    """Pages of the table of contents whose built HTML holds at least one solution."""
+    return [d for d in PAGES if 'class="solution' in (html / f"{d}.html").read_text(encoding="utf-8")]
+
+
+def test_solutions_are_hidden_until_the_reader_opens_them(browser, site: str, built_book: BuiltBook) -> None:
+    """Every solution, its code cells and their outputs included, is collapsed when a page opens; its
+    toggle button shows it and hides it again. Each exercise has its solution on the same page."""
+    pages = exercise_pages(built_book.html)
+    assert pages, "no page has solutions"
+    for docname in pages:
+        context, page, visit = open_page(browser, site, f"/{docname}.html")
+        try:
+            page.goto(f"{site}/{docname}.html", wait_until="load")
+            exercises = page.locator("div.exercise").count()
+            solutions = page.locator("div.solution")
+            assert solutions.count() == exercises, (
+                f"{docname}: {exercises} exercises, {solutions.count()} solutions"
+            )
+            for i in range(solutions.count()):
+                solution = solutions.nth(i)
+                body = solution.locator(":scope > section, :scope > div, :scope > p:not(.admonition-title)")
+                assert body.count() > 0, f"{docname} solution {i + 1} is empty"
+                hidden = [body.nth(j).is_visible() for j in range(body.count())]
+                assert not any(hidden), f"{docname}: solution {i + 1} is visible before it is opened"
+                button = solution.locator("button.toggle-button")
+                button.click()
+                body.first.wait_for(state="visible")
+                assert all(body.nth(j).is_visible() for j in range(body.count())), (
+                    f"{docname}: solution {i + 1} did not open"
+                )
+                button.click()
+                body.first.wait_for(state="hidden")
+            assert visit.console_errors == [] and visit.page_errors == []
+        finally:
+            context.close()
