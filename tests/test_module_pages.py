@@ -40,7 +40,8 @@ def importing_pages() -> dict[str, set[str]]:
             continue
         cells = [c.source for c in jupytext.read(path).cells if c.cell_type == "code"]
         for module in dlbook_cache.page_modules(cells, project):
-            found[module.removeprefix("dlbook.")].add(page)
+            # a page importing dlbook.exercises.hebbian imports (a part of) dlbook.exercises
+            found[module.removeprefix("dlbook.").split(".")[0]].add(page)
     return found
 
 

@@ -2,14 +2,17 @@
 
 A wheel of ``code/`` is built and installed into a fresh virtual environment (no system or project
 site-packages) that holds only what Colab ships for these pages: torch, torchvision, numpy, matplotlib,
-scikit-learn, ipykernel and nbclient (at the project's pins), plus what the wheel itself declares.
-Neither the editable ``dlbook`` of ``.venv`` nor ``myst_nb`` is importable there. Each notebook is
-copied alone into an empty folder (Colab has no checkout beside it) and executed with nbclient; its
-first cell must find ``dlbook`` installed and do nothing (``PIP_NO_INDEX=1`` makes any pip call fail).
+scikit-learn, ipykernel and nbclient (at the project's pins), the packages they require, and what the
+wheel itself declares. Neither the editable ``dlbook`` of ``.venv`` nor ``myst_nb`` is importable there.
+Each notebook is copied alone into an empty folder (Colab has no checkout beside it) and executed with
+nbclient; its first cell must find ``dlbook`` installed and do nothing (``PIP_NO_INDEX=1`` makes any pip
+call fail).
 
+Those packages are not downloaded and unpacked again (over 4 GB with CUDA torch, about 90 s): the
+environment reads them through one ``.pth`` file from ``_build/colab-site``, a folder of links to exactly
+those distributions as installed in the project's environment, found by following their requirements.
 The environment is kept in ``_build/colab-venv`` and rebuilt when its package list changes; the wheel is
-rebuilt and reinstalled on every run. Set ``DLBOOK_TORCH_INDEX`` (e.g. PyTorch's CPU wheel index) to
-install torch and torchvision from that index instead of the configured one.
+rebuilt and reinstalled on every run.
 """
 
 from __future__ import annotations
@@ -20,17 +23,34 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+import tomllib
 from conftest import ROOT, notebooks
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 pytestmark = pytest.mark.slow
 
 
 VENV = ROOT / "_build" / "colab-venv"
+SITE = ROOT / "_build" / "colab-site"
 TORCH = ("torch", "torchvision")
 COLAB = ("numpy", "matplotlib", "scikit-learn", "ipykernel", "nbclient")
+#: What the wheel of code/ declares beyond those (code/pyproject.toml).
+WHEEL_REQUIRES = tuple(
+    Requirement(r).name
+    for r in tomllib.loads((ROOT / "code" / "pyproject.toml").read_text())["project"]["dependencies"]
+)
+
+
+def site_packages(venv: Path) -> Path:
+    (path,) = (venv / "lib").glob("python3*/site-packages")
+    return path
+
 
 RUNNER = textwrap.dedent(
     """
@@ -111,21 +131,56 @@ def clean_env(venv: Path) -> dict[str, str]:
     return env
 
 
+def requirements_closure(names: Iterable[str]) -> dict[str, metadata.Distribution]:
+    """The installed distributions ``names`` and every distribution they require (markers evaluated for
+    this machine, no extras), by canonical name."""
+    found: dict[str, metadata.Distribution] = {}
+    todo = list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue  # required only on another platform, or an optional import
+        found[name] = dist
+        for line in dist.requires or []:
+            req = Requirement(line)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return found
+
+
+def link_site(dists: dict[str, metadata.Distribution], site: Path) -> None:
+    """Fill ``site`` with links to the top-level files and folders of ``dists`` (and nothing else)."""
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    for dist in dists.values():
+        base = Path(dist.locate_file(""))
+        for top in {f.parts[0] for f in dist.files or [] if f.parts and f.parts[0] != ".."}:
+            if top.endswith(".pth") or top == "__pycache__" or (site / top).exists():
+                continue
+            if (base / top).exists():
+                (site / top).symlink_to(base / top)
+
+
 @pytest.fixture(scope="module")
 def colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Colab-like virtual environment with the freshly built wheel of ``code/`` installed."""
     versions = pins()
-    wanted = [f"{n}=={versions[n]}" for n in (*TORCH, *COLAB)]
-    torch_index = os.environ.get("DLBOOK_TORCH_INDEX", "")
-    stamp = "\n".join([sys.version, torch_index, *wanted])
+    dists = requirements_closure([*TORCH, *COLAB, *WHEEL_REQUIRES])
+    for name in (*TORCH, *COLAB):
+        assert dists[name].version.split("+")[0] == versions[name].split("+")[0], (
+            f"{name} {dists[name].version} is installed; requirements.txt pins {versions[name]}"
+        )
+    stamp = "\n".join([sys.version, *sorted(f"{n}=={d.version}" for n, d in dists.items())])
     if not (VENV / "stamp").is_file() or (VENV / "stamp").read_text() != stamp:
         shutil.rmtree(VENV, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        env = clean_env(VENV)
-        index = ["--index-url", torch_index] if torch_index else []
-        pip(VENV, *wanted[: len(TORCH)], *index, env=env)
-        pip(VENV, *wanted[len(TORCH) :], env=env)
         (VENV / "stamp").write_text(stamp)
+    link_site(dists, SITE)
+    (site_packages(VENV) / "colab-site.pth").write_text(f"{SITE}\n")
 
     # A wheel of the package as it is now, built from a copy (no build/ or egg-info left in code/).
     tmp = tmp_path_factory.mktemp("wheel")

@@ -43,9 +43,19 @@ FIGURES = {
 
 
 def prose_words(path) -> int:
-    """Whitespace-separated words in the Markdown cells of a MyST notebook (code cells excluded)."""
-    cells = jupytext.read(path).cells
-    return sum(len(c.source.split()) for c in cells if c.cell_type == "markdown")
+    """Whitespace-separated words in the Markdown cells of a MyST notebook (code cells excluded), up to
+    the page's closing practice (its "Try it" box, summary and exercises, which the page before the split
+    did not have)."""
+    words = 0
+    for cell in jupytext.read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = cell.source
+        for end in ("```{admonition} Try it", "## Summary"):
+            if end in text:
+                return words + len(text[: text.index(end)].split())
+        words += len(text.split())
+    return words
 
 
 def further_page_values() -> dict[str, Any]:

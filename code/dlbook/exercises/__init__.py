@@ -23,26 +23,31 @@ notebook runs top to bottom before the student has filled anything in; an unknow
 which raises :class:`WrongAnswer`, so a solution that stops being right fails the build.
 
 The answer keys live in one module per page (``dlbook.exercises.plasticity``, ...), each registering
-its keys with :func:`answer_key`; ``check`` imports them all on its first call.
+its keys with :func:`answer_key`; ``check`` imports the module of the exercise's page (see
+:func:`key_module`) when it is first asked about it.
 
-Used on the pages :doc:`/book/nature/brain`, :doc:`/book/nature/plasticity`,
+Used on the pages :doc:`/book/introduction/examples`, :doc:`/book/nature/brain`,
+:doc:`/book/nature/plasticity`, :doc:`/book/nature/hebbian`, :doc:`/book/nature/hebbian-further`,
 :doc:`/book/history/index`, :doc:`/book/history/mcculloch-pitts`, :doc:`/book/history/backpropagation`,
-:doc:`/book/history/representations`, :doc:`/book/history/cnn`, :doc:`/book/history/generative`,
-:doc:`/book/concepts/tpe` and :doc:`/book/concepts/dl-vs-ml`.
+:doc:`/book/history/representations`, :doc:`/book/history/cnn`, :doc:`/book/history/gpus`,
+:doc:`/book/history/generative`, :doc:`/book/concepts/tpe` and :doc:`/book/concepts/dl-vs-ml`.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
+import importlib.util
 import math
 import numbers
+import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Verdict", "WrongAnswer", "answer_key", "check", "exercise_names", "expect_number"]
+__all__ = ["Verdict", "WrongAnswer", "answer_key", "check", "exercise_names", "expect_number", "key_module"]
 
 
 class WrongAnswer(AssertionError):
@@ -75,26 +80,27 @@ def answer_key(name: str) -> Callable[[Key], Key]:
     return register
 
 
-def _load_keys() -> None:
-    """Import every chapter's answer keys (written out, so that the book's cache sees the imports)."""
-    from . import (  # noqa: F401
-        backpropagation,
-        brain,
-        cnn,
-        concepts,
-        definition,
-        dl_vs_ml,
-        generative,
-        history,
-        introduction,
-        mcculloch_pitts,
-        nature,
-        plasticity,
-        representations,
-        takeaways,
-        tpe,
-        what_is_learning,
-    )
+def key_module(name: str) -> str:
+    """The module that holds the answer key of exercise ``name``: ``"hebbian-further-2"`` is answered in
+    ``dlbook.exercises.hebbian_further``, the page's name with ``_`` for ``-``."""
+    page = str(name).rsplit("-", 1)[0]
+    return f"{__name__}.{page.replace('-', '_')}"
+
+
+def _load_keys(name: str | None = None) -> None:
+    """Import the answer keys of the page of exercise ``name``, or of every page when ``name`` is None.
+
+    Only one page's keys are loaded for a check, so checking an exercise on a page without a network
+    does not load torch, and a page that checks its answers depends on its own keys only (it imports
+    them, which is how the book's build knows to run the page again when they change).
+    """
+    if name is None:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+        return
+    module = key_module(name)
+    if importlib.util.find_spec(module) is not None:
+        importlib.import_module(module)
 
 
 def exercise_names() -> list[str]:
@@ -207,8 +213,9 @@ def check(name: str, answer: Any, *, strict: bool = False, quiet: bool = False) 
         KeyError: no exercise has that name (the message lists close matches).
         WrongAnswer: with ``strict=True``, when the answer is not right.
     """
-    _load_keys()
+    _load_keys(name)
     if name not in _KEYS:
+        _load_keys()  # to name the exercises that do exist
         close = difflib.get_close_matches(str(name), _KEYS, n=3)
         known = (
             f"did you mean {', '.join(map(repr, close))}?" if close else f"known: {', '.join(sorted(_KEYS))}"
