@@ -20,7 +20,7 @@ ifeq ($(origin DLBOOK_DATA), undefined)
   endif
 endif
 
-.PHONY: book test test-fast serve clean lint format venv notebooks
+.PHONY: book pdf test test-fast serve clean lint format venv notebooks
 
 venv: $(STAMP)
 
@@ -38,6 +38,15 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt code/pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The book is in $(CURDIR)/_build/html (open _build/html/index.html, or run 'make serve')."
+
+# The whole book as one PDF, _build/pdf/book.pdf (tools/pdf.py): the single-page build (executed pages come
+# from the same cache as `make book`, so nothing runs again) printed by Chromium (the browser of the
+# tests, found or installed by tools/browser.py). The HTML build afterwards links the PDF from every page.
+pdf: $(DEV_STAMP)
+	$(BIN)/jupyter-book build . --builder singlehtml $(JB_FLAGS)
+	chromium="$$($(BIN)/python tools/browser.py)"; DLBOOK_CHROMIUM="$$chromium" $(BIN)/python tools/pdf.py
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo "The PDF is $(CURDIR)/_build/pdf/book.pdf; the site in _build/html links it."
 
 # Everything: the package, the executed pages, the built site in a real browser.
 test: $(DEV_STAMP)

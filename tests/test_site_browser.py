@@ -377,3 +377,69 @@ def test_solutions_are_hidden_until_the_reader_opens_them(browser, site: str, bu
             assert visit.console_errors == [] and visit.page_errors == []
         finally:
             context.close()
+
+
+class PagesHandler(QuietHandler):
+    """Like GitHub Pages for a project site: the site lives under ``prefix``, and a missing file is
+    answered with ``404.html`` and status 404."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no-such-file")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def test_404_page_renders_in_the_theme_with_working_links_from_any_depth(
+    browser, built_book: BuiltBook
+) -> None:
+    import yaml
+
+    prefix = urlsplit(yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]).path
+    handler = functools.partial(
+        type("Handler", (PagesHandler,), {"prefix": prefix.rstrip("/") + "/"}), directory=str(built_book.html)
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for missing in ("no-such-page.html", "book/nature/no/such/page.html"):
+            context, page, visit = open_page(browser, origin, f"{prefix}{missing}")
+            try:
+                response = page.goto(f"{origin}{prefix}{missing}", wait_until="load")
+                assert response is not None and response.status == 404
+                page.wait_for_load_state("networkidle")
+                assert page.locator("article h1").first.inner_text().strip() == "Page not found"
+                # the book's theme: its stylesheet applied, its navigation and search present
+                assert page.locator(".bd-sidebar-primary").count() == 1
+                assert page.evaluate("getComputedStyle(document.body).fontFamily") != "serif"
+                failed = [f for f in visit.failed if not f.split(" (")[0].endswith(missing)]
+                assert failed == [] and visit.page_errors == [], (failed, visit.page_errors)
+                errors = [e for e in visit.console_errors if not e.endswith(f"{missing}]")]  # the 404 itself
+                assert errors == [], errors
+                hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(e => e.href)")
+                assert len(hrefs) >= 2
+                for href in hrefs:
+                    status = context.request.get(href).status
+                    assert status == 200, f"{href} from {missing}: HTTP {status}"
+            finally:
+                context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -137,7 +137,7 @@ def test_deploy_publishes_pages_with_the_official_actions() -> None:
     upload = next(s for s in wf["jobs"]["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "_build/html"
     runs = "\n".join(s.get("run", "") for s in wf["jobs"]["build"]["steps"])
-    assert "make book" in runs and ".nojekyll" in runs
+    assert "make pdf" in runs and ".nojekyll" in runs and "book.pdf" in runs
 
 
 def test_deploy_requires_real_mnist_and_caches_execution() -> None:
@@ -164,3 +164,78 @@ def test_checkouts_do_not_keep_credentials() -> None:
         for step in steps(load(path)):
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step.get("with", {}).get("persist-credentials") is False, path.name
+
+
+def evaluate(expression: str, variables: dict[str, str]) -> str | bool:
+    """A GitHub Actions expression of the forms the workflows use: ``vars.X``, ``'text'``, ``a != b``,
+    ``a && b`` and ``a || b`` (``&&`` binds tighter; both return an operand, as GitHub's do)."""
+    inner = expression.strip()
+    if inner.startswith("${{"):
+        inner = inner.removeprefix("${{").removesuffix("}}").strip()
+
+    def value(token: str) -> str:
+        token = token.strip()
+        if token.startswith("'") and token.endswith("'"):
+            return token[1:-1]
+        if token.startswith("vars."):
+            return variables.get(token.removeprefix("vars."), "")
+        raise ValueError(f"unsupported operand {token!r}")
+
+    def term(text: str) -> str | bool:
+        if "!=" in text:
+            left, right = text.split("!=")
+            return value(left) != value(right)
+        return value(text)
+
+    result: str | bool = False
+    for alternative in inner.split("||"):
+        operands = [term(t) for t in alternative.split("&&")]
+        current = operands[0]
+        for operand in operands[1:]:
+            current = operand if current else current
+        if current:
+            return current
+        result = current
+    return result
+
+
+def test_the_expression_evaluator_follows_github_semantics() -> None:
+    assert evaluate("${{ vars.A || 'x' }}", {}) == "x"
+    assert evaluate("${{ vars.A || 'x' }}", {"A": "y"}) == "y"
+    assert evaluate("${{ vars.A && 'on' || '' }}", {"A": "y"}) == "on"
+    assert evaluate("${{ vars.A && 'on' || '' }}", {}) == ""
+    assert evaluate("${{ vars.A != '' }}", {"A": "y"}) is True
+
+
+@pytest.mark.parametrize("gpu_runner", ["", "gpu-h100"])
+def test_gpu_runner_variable_chooses_the_machine_the_container_and_torch(
+    gpu_runner: str, tmp_path: Path
+) -> None:
+    build = load(DEPLOY)["jobs"]["build"]
+    variables = {"GPU_RUNNER": gpu_runner} if gpu_runner else {}
+    assert evaluate(build["runs-on"], variables) == (gpu_runner or "ubuntu-latest")
+    assert evaluate(build["container"]["options"], variables) == ("--gpus all" if gpu_runner else "")
+    assert build["container"]["image"] == "python:3.11-bookworm"
+    assert build["env"]["GPU_RUNNER"] == "${{ vars.GPU_RUNNER }}"
+    check = next(s for s in build["steps"] if "cuda.is_available" in s.get("run", ""))
+    assert evaluate(check["if"], variables) is bool(gpu_runner)
+
+    # The install step, run for real with stand-ins for python3 -m venv and pip that record the call.
+    (step,) = [
+        s for s in build["steps"] if "grep -E '^(torch|torchvision)==' requirements.txt" in s.get("run", "")
+    ]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").write_text(
+        "#!/bin/sh\nmkdir -p .venv/bin\nprintf '#!/bin/sh\\necho \"$@\" > pip.args\\n' > .venv/bin/pip\n"
+        "chmod +x .venv/bin/pip\n"
+    )
+    (bin_dir / "python3").chmod(0o755)
+    (tmp_path / "requirements.txt").write_text((ROOT / "requirements.txt").read_text())
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GPU_RUNNER": gpu_runner}
+    subprocess.run(["bash", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
+    args = (tmp_path / "pip.args").read_text().split()
+    pins = re.findall(r"^(?:torch|torchvision)==\S+$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    assert set(pins) <= set(args)
+    index = args[args.index("--index-url") + 1]
+    assert index == ("https://pypi.org/simple" if gpu_runner else "https://download.pytorch.org/whl/cpu")
