@@ -118,6 +118,24 @@ def test_images_exist_and_have_alt_text(built_book: BuiltBook, docname: str) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("docname", toc_files())
+def test_every_figure_of_a_page_is_numbered_and_captioned(built_book: BuiltBook, docname: str) -> None:
+    """Every image a page's code draws sits in a numbered figure with a caption, on the built page."""
+    for img in article(built_book, docname).select(".cell_output img"):
+        figure = img.find_parent("figure")
+        assert figure is not None and figure.get("id"), (
+            f"{docname}: {img.get('src')} is not in a named figure"
+        )
+        caption = figure.find("figcaption")
+        number = caption.find(class_="caption-number") if caption else None
+        assert number is not None and number.get_text().strip().startswith("Fig."), (
+            f"{docname}: figure {figure['id']} has no numbered caption"
+        )
+        text = caption.get_text(" ", strip=True).removeprefix(number.get_text(" ", strip=True)).strip()
+        assert len(text) >= 20, f"{docname}: figure {figure['id']} has a caption too short to describe it"
+
+
+@pytest.mark.slow
 def test_internal_links_and_anchors_resolve(built_book: BuiltBook) -> None:
     ids: dict[Path, set[str]] = {}
 
