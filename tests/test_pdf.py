@@ -114,6 +114,7 @@ def test_internal_links_outline_and_page_numbers(pdf: dict) -> None:
     assert internal >= len(PAGES), f"only {internal} internal links"
     assert len(reader.outline) > 0, "no bookmarks"
     pages = len(reader.pages)
+    assert pdf["result"]["pages"] == pages, "tools/pdf.py reports the page count"
     assert pages > 30
     last = reader.pages[-1].extract_text() or ""
     assert f"{pages} / {pages}" in last, "no page numbers in the footer"

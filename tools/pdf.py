@@ -237,7 +237,11 @@ def print_pdf(html_dir: Path, out: Path, *, chromium: str, timeout_s: float = 30
         tmp.unlink(missing_ok=True)
         raise RuntimeError("MathJax reported errors in the single-page build; see the browser console")
     tmp.replace(out)
-    return {"pdf": str(out), "entries": entries, "formulas": math, "seconds": time.perf_counter() - start}
+    from pypdf import PdfReader  # a tool of requirements-dev.txt, like Playwright
+
+    pages = len(PdfReader(out).pages)
+    seconds = round(time.perf_counter() - start, 1)
+    return {"pdf": str(out), "pages": pages, "entries": entries, "formulas": math, "seconds": seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     chromium = os.environ.get("DLBOOK_CHROMIUM") or str(browser.here())
     result = print_pdf(args.html, args.out, chromium=chromium)
     print(json.dumps(result))
+    pages, formulas, seconds = result["pages"], result["formulas"], result["seconds"]
+    print(f"tools/pdf.py: {pages} pages, {formulas} formulas, printed in {seconds} s")
     return 0
 
 
