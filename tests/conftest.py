@@ -138,3 +138,13 @@ def figure_image(book: BuiltBook, docname: str, figure_id: str) -> Path:
         f"{docname}#{figure_id}: {img['src']} missing or empty"
     )
     return path
+
+
+def assert_key_decides(name: str, right: Any, wrong: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """The answer key of exercise ``name`` accepts ``right`` and rejects ``wrong``, printing ✓ and ✗."""
+    from dlbook.exercises import check
+
+    assert check(name, right) is True, f"{name}: the key rejects the solution's answer"
+    assert check(name, wrong) is False, f"{name}: the key accepts a wrong answer"
+    out = capsys.readouterr().out
+    assert "✓" in out and "✗" in out

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import assert_key_decides
 from dlbook import neurons
 from dlbook.exercises import brain as keys
 from dlbook.exercises import check
@@ -47,10 +48,7 @@ def bisect_rheobase(observe: float = 0.2, dt: float = 1e-4) -> float:
     ],
 )
 def test_each_exercise_accepts_its_answer_and_rejects_a_wrong_one(name, right, wrong, capsys) -> None:
-    assert check(name, right()) is True
-    assert check(name, wrong()) is False
-    out = capsys.readouterr().out
-    assert "✓" in out and "✗" in out
+    assert_key_decides(name, right(), wrong(), capsys)
 
 
 def test_brain_1_is_decided_by_the_model() -> None:

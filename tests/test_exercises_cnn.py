@@ -11,6 +11,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import assert_key_decides
 from dlbook.exercises import check
 from dlbook.exercises.cnn import (
     no_pooling_parameters,
@@ -52,10 +53,7 @@ class NoPoolLeNet(LeNet5):
     ],
 )
 def test_each_key_accepts_the_solution_and_rejects_a_wrong_answer(name, right, wrong, capsys) -> None:
-    assert check(name, right()) is True
-    assert check(name, wrong()) is False
-    out = capsys.readouterr().out
-    assert "✓" in out and "✗" in out
+    assert_key_decides(name, right(), wrong(), capsys)
 
 
 def test_the_keys_count_what_the_layers_build() -> None:

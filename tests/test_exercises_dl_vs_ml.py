@@ -9,7 +9,7 @@ import re
 from itertools import combinations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, assert_key_decides
 from dlbook import figures
 from dlbook.exercises import check
 from dlbook.exercises import dl_vs_ml as keys
@@ -38,10 +38,7 @@ RIGHT_AND_WRONG = [
 
 @pytest.mark.parametrize(("name", "right", "wrong"), RIGHT_AND_WRONG)
 def test_each_key_accepts_the_solution_and_rejects_a_wrong_answer(name, right, wrong, capsys) -> None:
-    assert check(name, right()) is True
-    assert check(name, wrong()) is False
-    out = capsys.readouterr().out
-    assert "✓" in out and "✗" in out
+    assert_key_decides(name, right(), wrong(), capsys)
 
 
 def test_the_map_gives_each_field_a_deep_part_and_no_field_another_neighbour() -> None:

@@ -12,7 +12,7 @@ import re
 import jupytext
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, assert_key_decides
 from dlbook import plasticity
 from dlbook.exercises import check
 from dlbook.exercises import hebbian as keys
@@ -58,10 +58,7 @@ RIGHT_AND_WRONG = [
 
 @pytest.mark.parametrize(("name", "right", "wrong"), RIGHT_AND_WRONG)
 def test_each_key_accepts_the_solution_and_rejects_a_wrong_answer(name, right, wrong, capsys) -> None:
-    assert check(name, right()) is True
-    assert check(name, wrong()) is False
-    out = capsys.readouterr().out
-    assert "✓" in out and "✗" in out
+    assert_key_decides(name, right(), wrong(), capsys)
 
 
 def test_answers_of_the_wrong_shape_get_a_message_not_a_crash(capsys) -> None:
