@@ -15,6 +15,7 @@ tests are skipped with a note to run ``make test`` (or tools/browser.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+import yaml
 from conftest import ROOT, BuiltBook, load_module, notebooks
 from PIL import Image
 
@@ -65,17 +67,29 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(built_book: BuiltBook) -> Iterator[str]:
-    """Base URL of the built site served on 127.0.0.1 at a free port, in a background thread."""
-    handler = functools.partial(QuietHandler, directory=str(built_book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serve(
+    directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler
+) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port, in a background thread; yields the base URL."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(built_book: BuiltBook) -> Iterator[str]:
+    """Base URL of the built site, served as :func:`serve` does."""
+    with serve(built_book.html) as url:
+        yield url
 
 
 def chromium() -> str:
@@ -407,17 +421,9 @@ class PagesHandler(QuietHandler):
 def test_404_page_renders_in_the_theme_with_working_links_from_any_depth(
     browser, built_book: BuiltBook
 ) -> None:
-    import yaml
-
     prefix = urlsplit(yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]).path
-    handler = functools.partial(
-        type("Handler", (PagesHandler,), {"prefix": prefix.rstrip("/") + "/"}), directory=str(built_book.html)
-    )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    handler = type("Handler", (PagesHandler,), {"prefix": prefix.rstrip("/") + "/"})
+    with serve(built_book.html, handler) as origin:
         for missing in ("no-such-page.html", "book/nature/no/such/page.html"):
             context, page, visit = open_page(browser, origin, f"{prefix}{missing}")
             try:
@@ -439,7 +445,3 @@ def test_404_page_renders_in_the_theme_with_working_links_from_any_depth(
                     assert status == 200, f"{href} from {missing}: HTTP {status}"
             finally:
                 context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
