@@ -21,11 +21,13 @@ executed notebook. A cached page is reused only when its recorded dependencies e
 
 **When pages run.** On ``env-get-outdated`` every page whose dependencies changed is handed back to Sphinx
 to be read again (Sphinx itself only notices edits to the page's own file). On ``env-before-read-docs``
-every page about to be read that has no up-to-date record is executed in a pool of
-``dlbook_execute_workers`` processes (default: one per CPU), because Jupyter Book reads documents one at
-a time. The log says, for each executed page, why it ran, e.g. ``dlbook_cache: executing
-book/nature/hebbian: dlbook.plasticity changed``. MyST-NB then finds every page in the cache. A page whose
-execution fails is left to MyST-NB, which executes it again and reports the error with its traceback.
+every page about to be read that has no up-to-date record starts executing in a pool of
+``dlbook_execute_workers`` processes (default: one per CPU), the longest first by its last recorded run,
+because Jupyter Book reads documents one at a time. Sphinx meanwhile reads the pages that execute
+nothing, then the executed ones, each as soon as its run is done (``source-read`` waits for it). The log
+says, for each executed page, why it ran, e.g. ``dlbook_cache: executing book/nature/hebbian:
+dlbook.plasticity changed``. MyST-NB then finds every page in the cache. A page whose execution fails is
+left to MyST-NB, which executes it again and reports the error with its traceback.
 
 **Threads.** Each worker's kernels get ``OMP_NUM_THREADS`` = CPUs // workers (two pages training LeNet-5
 with two threads each on two cores ran 1.5 to 3.5 times slower than with one thread each), and
@@ -365,12 +367,69 @@ def _execute(nb: Any, cwd: str, timeout: int, allow_errors: bool) -> tuple[Any, 
     return nb, result.time, (result.exc_string if result.err is not None else None)
 
 
+class Running:
+    """The pages executing in the worker pool while Sphinx reads the others (kept on the app, not the env)."""
+
+    def __init__(self, app: Sphinx, cache: Any, records: dict[str, Any], pool: ProcessPoolExecutor) -> None:
+        self.cache, self.records, self.pool = cache, records, pool
+        self.cache_path = _cache_path(app)
+        self.futures: dict[str, tuple[Page, Any]] = {}
+        self.start = time.perf_counter()
+
+    def collect(self, app: Sphinx, docname: str) -> None:
+        """Wait for ``docname``'s execution and store the notebook in the cache (MyST-NB reads it there)."""
+        from jupyter_cache.base import CacheBundleIn
+
+        page, future = self.futures.pop(docname)
+        try:
+            nb, seconds, error = future.result()
+        except Exception as exc:  # the worker died: MyST-NB will execute the page and report
+            error = f"worker failed ({exc})"
+        if error is not None:
+            LOGGER.info(f"dlbook_cache: {page.docname} failed; MyST-NB will execute it and report")
+            app.env.dlbook_left_to_mystnb.append(page.docname)
+        else:
+            record = self.cache.cache_notebook_bundle(
+                CacheBundleIn(nb, str(page.path), data={"execution_seconds": seconds}),
+                check_validity=False,
+                overwrite=True,
+            )
+            self.records[record.hashkey] = record_of(page)
+            LOGGER.info(f"dlbook_cache: {page.docname} executed in {seconds:.1f} s")
+        if not self.futures:
+            self.finish()
+
+    def finish(self) -> None:
+        for docname in list(self.futures):  # pages Sphinx did not read after all: let them finish
+            self.futures.pop(docname)[1].result()
+        self.pool.shutdown()
+        save_records(self.cache_path, self.records, self.cache)
+        LOGGER.info(f"dlbook_cache: executing took {time.perf_counter() - self.start:.1f} s")
+
+
+def previous_seconds(cache: Any, records: Mapping[str, Any]) -> dict[str, float]:
+    """How long each page's last cached execution took, by page (used to start the longest first)."""
+    out: dict[str, float] = {}
+    pages = {key: value.get("page") for key, value in records.items()}
+    for record in cache.list_cache_records():
+        page = pages.get(record.hashkey)
+        if page is not None and record.data:
+            out[page] = float(record.data.get("execution_seconds", 0.0))
+    return out
+
+
 def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Execute, in parallel, every page about to be read whose cached run is missing or out of date."""
+    """Start executing every page about to be read whose cached run is missing or out of date.
+
+    The pages run in a pool of worker processes while Sphinx reads the pages that need no execution:
+    ``docnames`` is reordered in place so that those come first, then the executed pages in the order
+    they were started, the longest (by their last recorded run) first. :func:`wait_for_page` makes
+    Sphinx wait for a page's execution just before it reads the page.
+    """
+    app.env.dlbook_left_to_mystnb = []
     if not _active(app):
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     nb_config = env.mystnb_config
     project = project_of(app)
@@ -390,38 +449,40 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
             cache.remove_cache(stale.pk)
             records.pop(stale.hashkey, None)
         todo.append((page, reason))
-    app.env.dlbook_left_to_mystnb = []
     if not todo:
         return
+    last = previous_seconds(cache, records)
+    todo.sort(key=lambda item: -last.get(item[0].docname, float("inf")))  # unknown first, then longest
     workers = min(app.config.dlbook_execute_workers or os.cpu_count() or 1, len(todo))
     threads = max(1, (os.cpu_count() or 1) // workers)
     LOGGER.info(f"dlbook_cache: executing {len(todo)} pages, {workers} at a time, {threads} threads each")
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_limit_threads, initargs=(threads,)) as pool:
-        futures = []
-        for page, reason in todo:
-            LOGGER.info(f"dlbook_cache: executing {page.docname}: {reason}")
-            cwd = str(page.path.parent)
-            args = (page.nb, cwd, nb_config.execution_timeout, nb_config.execution_allow_errors)
-            futures.append((page, pool.submit(_execute, *args)))
-        for page, future in futures:
-            try:
-                nb, seconds, error = future.result()
-            except Exception as exc:  # the worker died: MyST-NB will execute the page and report
-                error = f"worker failed ({exc})"
-            if error is not None:
-                LOGGER.info(f"dlbook_cache: {page.docname} failed; MyST-NB will execute it and report")
-                app.env.dlbook_left_to_mystnb.append(page.docname)
-                continue
-            record = cache.cache_notebook_bundle(
-                CacheBundleIn(nb, str(page.path), data={"execution_seconds": seconds}),
-                check_validity=False,
-                overwrite=True,
-            )
-            records[record.hashkey] = record_of(page)
-            LOGGER.info(f"dlbook_cache: {page.docname} executed in {seconds:.1f} s")
-    save_records(cache_path, records, cache)
-    LOGGER.info(f"dlbook_cache: executing took {time.perf_counter() - start:.1f} s")
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_limit_threads, initargs=(threads,))
+    running = Running(app, cache, records, pool)
+    for page, reason in todo:
+        LOGGER.info(f"dlbook_cache: executing {page.docname}: {reason}")
+        args = (page.nb, str(page.path.parent), nb_config.execution_timeout, nb_config.execution_allow_errors)
+        running.futures[page.docname] = (page, pool.submit(_execute, *args))
+    app.dlbook_running = running
+    executed = [page.docname for page, _ in todo]
+    others = [name for name in docnames if name not in running.futures]
+    docnames[:] = others + executed
+
+
+def wait_for_page(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before Sphinx reads an executed page: wait until its execution is done and cached."""
+    running = getattr(app, "dlbook_running", None)
+    if running is not None and docname in running.futures:
+        running.collect(app, docname)
+        if not running.futures:
+            app.dlbook_running = None
+
+
+def finish_running(app: Sphinx, env: BuildEnvironment) -> None:
+    """After reading: nothing may be left running (e.g. a page Sphinx skipped after an error)."""
+    running = getattr(app, "dlbook_running", None)
+    if running is not None:
+        running.finish()
+        app.dlbook_running = None
 
 
 def record_fallbacks(app: Sphinx, exception: Exception | None) -> None:
@@ -453,5 +514,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", set_cache_path)
     app.connect("env-get-outdated", find_outdated)
     app.connect("env-before-read-docs", execute_stale, priority=900)
+    app.connect("source-read", wait_for_page, priority=100)
+    app.connect("env-updated", finish_running)
     app.connect("build-finished", record_fallbacks)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
