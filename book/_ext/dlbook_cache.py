@@ -353,17 +353,42 @@ def find_outdated(
     return outdated
 
 
-def _limit_threads(threads: int) -> None:
-    """Worker initialiser: the kernels it starts inherit this thread budget and passive waiting."""
+#: The socket of this worker process's warm-kernel zygote (``warm_kernel``), once it is started.
+_ZYGOTE: str | None = None
+
+
+def _start_worker(threads: int, warm: bool) -> None:
+    """Worker initialiser: the thread budget and passive waiting for its kernels, and their zygote."""
+    global _ZYGOTE
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if not warm:
+        return
+    import multiprocessing.util
+    import tempfile
+
+    import warm_kernel
+
+    try:
+        proc, _ZYGOTE = warm_kernel.start_zygote(tempfile.mkdtemp(prefix="dlbook-kernels-"))
+    except (OSError, RuntimeError) as exc:  # pages then start ordinary kernels
+        LOGGER.info(f"dlbook_cache: no warm kernels ({exc})")
+        return
+    multiprocessing.util.Finalize(None, proc.kill, exitpriority=10)  # when the pool shuts the worker down
 
 
 def _execute(nb: Any, cwd: str, timeout: int, allow_errors: bool) -> tuple[Any, float, str | None]:
-    """Run one notebook in a worker process (what MyST-NB's cache client runs)."""
+    """Run one notebook in a worker process (what MyST-NB's cache client runs), in a warm kernel."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    result = single_nb_execution(nb, cwd=cwd, allow_errors=allow_errors, timeout=timeout, meta_override=True)
+    extra = {}
+    if _ZYGOTE is not None and nb.metadata.get("kernelspec", {}).get("name", "python3") == "python3":
+        import warm_kernel
+
+        extra["kernel_manager_class"] = warm_kernel.warm_kernel_manager(_ZYGOTE)
+    result = single_nb_execution(
+        nb, cwd=cwd, allow_errors=allow_errors, timeout=timeout, meta_override=True, **extra
+    )
     return nb, result.time, (result.exc_string if result.err is not None else None)
 
 
@@ -456,7 +481,8 @@ def execute_stale(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     workers = min(app.config.dlbook_execute_workers or os.cpu_count() or 1, len(todo))
     threads = max(1, (os.cpu_count() or 1) // workers)
     LOGGER.info(f"dlbook_cache: executing {len(todo)} pages, {workers} at a time, {threads} threads each")
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_limit_threads, initargs=(threads,))
+    warm = bool(app.config.dlbook_warm_kernels)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(threads, warm))
     running = Running(app, cache, records, pool)
     for page, reason in todo:
         LOGGER.info(f"dlbook_cache: executing {page.docname}: {reason}")
@@ -511,6 +537,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("dlbook_cache_requirements", ["requirements.txt"], "env")
     app.add_config_value("dlbook_cache_env", ["DLBOOK_DATA", "DLBOOK_DATASET"], "env")
     app.add_config_value("dlbook_execute_workers", 0, "env")
+    app.add_config_value("dlbook_warm_kernels", True, "env")
     app.connect("config-inited", set_cache_path)
     app.connect("env-get-outdated", find_outdated)
     app.connect("env-before-read-docs", execute_stale, priority=900)

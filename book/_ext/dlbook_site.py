@@ -1,7 +1,13 @@
-"""Sphinx extension: corrections to the theme stack's HTML, found by the browser tests.
+"""Sphinx extension: corrections to the packages that render the book.
 
-``tests/test_site_browser.py`` loads every page in Chromium and scans it with axe-core. Three defects of
-the packages that render the book (not of our pages) are corrected here, each where it is made:
+One is for speed. **pybtex looks its plugins up again for every citation**: sphinxcontrib-bibtex calls
+``pybtex.plugin.find_plugin`` for each of the book's roughly 280 citations, and each call scans the
+entry points of every installed distribution (about 10 ms each, some 3 s of every build). The lookup
+of an installed plugin by group and name is remembered (:func:`remember_pybtex_plugins`).
+
+The others were found by the browser tests. ``tests/test_site_browser.py`` loads every page in
+Chromium and scans it with axe-core. Three defects of the packages that render the book (not of our
+pages) are corrected here, each where it is made:
 
 * **A repeated inline script.** sphinx-thebe adds its inline configuration script
   (``const THEBE_JS_URL = ...``) after the HTML builder has started; Sphinx 7.4 then lists it twice
@@ -20,6 +26,7 @@ the packages that render the book (not of our pages) are corrected here, each wh
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -93,7 +100,17 @@ def correct_page(
     bibliography_list_items(context)
 
 
+def remember_pybtex_plugins() -> None:
+    """Cache pybtex's lookup of an installed plugin (entry point) by group and name, once per process."""
+    import pybtex.plugin
+
+    load = pybtex.plugin._load_entry_point
+    if not hasattr(load, "cache_info"):  # a failed lookup raises, and is not remembered
+        pybtex.plugin._load_entry_point = functools.lru_cache(maxsize=None)(load)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    remember_pybtex_plugins()
     # After the themes (priority 500 and 501) have put their functions into the page's context.
     app.connect("html-page-context", correct_page, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
