@@ -48,9 +48,12 @@ pdf: $(DEV_STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The PDF is $(CURDIR)/_build/pdf/book.pdf; the site in _build/html links it."
 
-# Everything: the package, the executed pages, the built site in a real browser.
+# Everything: the package, the executed pages, the built site in a real browser. The tests run on every
+# CPU (pytest-xdist, at most 4 workers; PYTEST_WORKERS=0 runs them in one process); the book is built once.
+PYTEST_WORKERS ?= auto
 test: $(DEV_STAMP)
-	chromium="$$($(BIN)/python tools/browser.py)"; DLBOOK_CHROMIUM="$$chromium" $(BIN)/python -m pytest
+	chromium="$$($(BIN)/python tools/browser.py)"; DLBOOK_CHROMIUM="$$chromium" \
+	  $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 --dist=loadgroup
 
 # The quick loop: every test that neither trains a network, builds the book, runs a notebook nor
 # starts a browser (those are marked slow).

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -53,6 +55,15 @@ class BuiltBook:
     seconds: float  # wall time of the build
     returncode: int
 
+    def to_json(self) -> str:
+        fields = dataclasses.asdict(self)
+        return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in fields.items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> BuiltBook:
+        fields = json.loads(text)
+        return cls(**{**fields, "html": Path(fields["html"]), "cache": Path(fields["cache"])})
+
 
 def build_book(out: Path, *, cache: Path, extra_env: dict[str, str] | None = None) -> BuiltBook:
     """Run ``jupyter-book build`` over the repository with warnings as errors."""
@@ -73,12 +84,37 @@ def build_book(out: Path, *, cache: Path, extra_env: dict[str, str] | None = Non
     return BuiltBook(out / "_build" / "html", cache, proc.stdout + proc.stderr, seconds, proc.returncode)
 
 
+def shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this session that every pytest-xdist worker shares (without xdist: its own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_lock(tmp_path_factory: pytest.TempPathFactory, name: str):
+    """A lock that the pytest-xdist workers of this session share: whoever makes ``name`` holds it."""
+    from filelock import FileLock
+
+    return FileLock(str(shared_temp(tmp_path_factory) / f"{name}.lock"))
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    """The whole book, built once per session from a clean cache; fails if the build fails."""
-    out = tmp_path_factory.mktemp("book")
-    book = build_book(out, cache=out / "jupyter_cache")
-    (out / "build.log").write_text(book.log)
+    """The whole book, built once per session from a clean cache; fails if the build fails.
+
+    Under pytest-xdist (``make test``) the workers share one build: the first to need it builds it in
+    the session's common temporary folder, holding a file lock; the others wait for the lock and read
+    the result.
+    """
+    base = shared_temp(tmp_path_factory)
+    out, record = base / "book", base / "book.json"
+    with shared_lock(tmp_path_factory, "book"):
+        if record.exists():
+            book = BuiltBook.from_json(record.read_text())
+        else:
+            out.mkdir()
+            book = build_book(out, cache=out / "jupyter_cache")
+            (out / "build.log").write_text(book.log)
+            record.write_text(book.to_json())
     if book.returncode != 0:
         tail = "\n".join(book.log.splitlines()[-60:])
         pytest.fail(f"jupyter-book build failed (exit {book.returncode}); log tail:\n{tail}")
@@ -148,3 +184,24 @@ def assert_key_decides(name: str, right: Any, wrong: Any, capsys: pytest.Capture
     assert check(name, wrong) is False, f"{name}: the key accepts a wrong answer"
     out = capsys.readouterr().out
     assert "✓" in out and "✗" in out
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the tests so that the workers of pytest-xdist stay busy (the order of a single process
+    does not matter): one test that needs the book first, so that its build starts at once; then the
+    slow tests that do not need it (they run on the other workers during the build); then the rest
+    that need the book; the quick tests last, to fill the gaps at the end."""
+
+    def needs_book(item: pytest.Item) -> bool:
+        return "built_book" in getattr(item, "fixturenames", ())
+
+    first = next((item for item in items if needs_book(item)), None)
+
+    def rank(item: pytest.Item) -> int:
+        if item is first:
+            return 0
+        if needs_book(item):
+            return 2
+        return 1 if item.get_closest_marker("slow") else 3
+
+    items.sort(key=rank)  # stable: the file order is kept within each rank

@@ -6,7 +6,9 @@ scikit-learn, ipykernel and nbclient (at the project's pins), the packages they 
 wheel itself declares. Neither the editable ``dlbook`` of ``.venv`` nor ``myst_nb`` is importable there.
 Each notebook is copied alone into an empty folder (Colab has no checkout beside it) and executed with
 nbclient; its first cell must find ``dlbook`` installed and do nothing (``PIP_NO_INDEX=1`` makes any pip
-call fail).
+call fail). As in the book's build, the kernels start warm (``book/_ext/warm_kernel.py``): forked from a
+process of that environment that has imported torch, NumPy and Matplotlib (not ``dlbook``), each with an
+empty namespace in its notebook's folder.
 
 Those packages are not downloaded and unpacked again (over 4 GB with CUDA torch, about 90 s): the
 environment reads them through one ``.pth`` file from ``_build/colab-site``, a folder of links to exactly
@@ -33,7 +35,8 @@ from conftest import ROOT, notebooks
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-pytestmark = pytest.mark.slow
+# One worker runs this module (pytest-xdist): its tests share the environment in _build/colab-venv.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("colab")]
 
 
 VENV = ROOT / "_build" / "colab-venv"
@@ -54,20 +57,30 @@ def site_packages(venv: Path) -> Path:
 
 RUNNER = textwrap.dedent(
     """
-    import importlib.util, json, shutil, sys, tempfile
+    import importlib.util, json, os, shutil, sys, tempfile
     from concurrent.futures import ProcessPoolExecutor
     from pathlib import Path
 
-    def run(src):
+    def warm_kernels(path):
+        # book/_ext/warm_kernel.py, loaded from its file (the environment has no checkout)
+        spec = importlib.util.spec_from_file_location("warm_kernel", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    def run(src, zygote=None, warm_path=None):
         import nbclient, nbformat
         work = Path(tempfile.mkdtemp(prefix="colab-"))
         path = work / Path(src).name
         shutil.copy(src, path)
         nb = nbformat.read(path, as_version=4)
         result = {"notebook": src, "error": None, "stderr": [], "setup_output": []}
+        extra = {}
+        if zygote:
+            extra["kernel_manager_class"] = warm_kernels(warm_path).warm_kernel_manager(zygote)
         try:
             nbclient.NotebookClient(
-                nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+                nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(work)}}, **extra
             ).execute()
         except Exception as exc:
             result["error"] = f"{type(exc).__name__}: {exc}"[-3000:]
@@ -88,8 +101,15 @@ RUNNER = textwrap.dedent(
             "myst_nb": importlib.util.find_spec("myst_nb") is not None,
             "path": sys.path,
         }
+        warm_path, zygote = os.environ.get("DLBOOK_WARM_KERNEL"), None
+        if warm_path:  # kernels forked from a process of this environment that imported torch & co.
+            proc, zygote = warm_kernels(warm_path).start_zygote(tempfile.mkdtemp(prefix="colab-zygote-"))
+        notebooks = sys.argv[2:]
         with ProcessPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(run, sys.argv[2:]))
+            n = len(notebooks)
+            results = list(pool.map(run, notebooks, [zygote] * n, [warm_path] * n))
+        if zygote:
+            proc.kill()
         Path(sys.argv[1]).write_text(json.dumps({"env": env, "results": results}, indent=1))
     """
 )
@@ -211,6 +231,7 @@ def test_every_notebook_runs_in_a_colab_like_environment(colab_venv: Path, tmp_p
     report = tmp_path / "report.json"
     env = clean_env(colab_venv)
     env["PIP_NO_INDEX"] = "1"  # the install cell must not reach for the network
+    env["DLBOOK_WARM_KERNEL"] = str(ROOT / "book" / "_ext" / "warm_kernel.py")
     proc = subprocess.run(
         [str(colab_venv / "bin" / "python"), str(runner), str(report), *paths],
         cwd=tmp_path,

@@ -7,6 +7,7 @@ back: its text (pypdf), its images and links, and its first page rendered to pix
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,9 +20,10 @@ import pypdf
 import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, BuiltBook, article, load_module, notebooks
+from conftest import ROOT, BuiltBook, article, load_module, notebooks, shared_lock, shared_temp
 
-pytestmark = pytest.mark.slow
+# One worker runs this module (pytest-xdist): its fixture builds the single page beside the session's build.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf")]
 
 pdf_tool = load_module("pdf", ROOT / "tools" / "pdf.py")
 PAGES = notebooks.toc_files()
@@ -30,35 +32,40 @@ RAW_TEX = re.compile(r"\$\$|\\(frac|sum|begin|end|left|right|mathbf|mathrm|text|
 
 @pytest.fixture(scope="module")
 def pdf(built_book: BuiltBook, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The single-page build next to the session's build, and the PDF printed from it."""
-    out = built_book.html.parents[1]  # the --path-output of the session build
-    env = {**os.environ, "DLBOOK_EXECUTION_CACHE": str(built_book.cache)}
-    jb = str(Path(sys.executable).with_name("jupyter-book"))
-    cmd = [
-        jb,
-        "build",
-        str(ROOT),
-        "--builder",
-        "singlehtml",
-        "--path-output",
-        str(out),
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-4000:]
+    """The single-page build next to the session's build, and the PDF printed from it (made once per
+    session, even if pytest-xdist sets this fixture up again)."""
     chromium = os.environ.get("DLBOOK_CHROMIUM") or str(pdf_tool.browser.find_installed() or "")
     if not chromium:
         pytest.skip("no Chromium installed: `make test` provisions one (tools/browser.py)")
-    path = tmp_path_factory.mktemp("pdf") / "book.pdf"
-    result = pdf_tool.print_pdf(out / "_build" / "singlehtml", path, chromium=chromium)
+    folder = shared_temp(tmp_path_factory) / "pdf"
+    path, record = folder / "book.pdf", folder / "made.json"
+    with shared_lock(tmp_path_factory, "pdf"):
+        if not record.exists():
+            folder.mkdir(exist_ok=True)
+            out = built_book.html.parents[1]  # the --path-output of the session build
+            env = {**os.environ, "DLBOOK_EXECUTION_CACHE": str(built_book.cache)}
+            jb = str(Path(sys.executable).with_name("jupyter-book"))
+            cmd = [jb, "build", str(ROOT), "--builder", "singlehtml", "--path-output", str(out)]
+            proc = subprocess.run(
+                [*cmd, "-W", "-n", "--keep-going"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
+            log = proc.stdout + proc.stderr
+            assert proc.returncode == 0, log[-4000:]
+            result = pdf_tool.print_pdf(out / "_build" / "singlehtml", path, chromium=chromium)
+            record.write_text(json.dumps({"log": log, "result": result}))
+        made = json.loads(record.read_text())
     reader = pypdf.PdfReader(path)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     size = path.stat().st_size / 1e6
-    print(f"\nmake pdf: {len(reader.pages)} pages, {size:.1f} MB, printed in {result['seconds']:.0f} s")
-    return {"path": path, "log": log, "reader": reader, "text": text, "result": result}
+    print(
+        f"\nmake pdf: {len(reader.pages)} pages, {size:.1f} MB, printed in {made['result']['seconds']:.0f} s"
+    )
+    return {"path": path, "log": made["log"], "reader": reader, "text": text, "result": made["result"]}
 
 
 def flat(text: str) -> str:

@@ -314,83 +314,69 @@ def figure_pages() -> list[str]:
     return [d for d in PAGES if d in EXECUTABLE]
 
 
-def test_dark_mode_keeps_figures_readable(browser, site: str) -> None:
+@pytest.mark.parametrize("docname", figure_pages())
+def test_dark_mode_keeps_figures_readable(browser, site: str, docname: str) -> None:
     """The theme switches to dark; each output figure still shows dark ink on its opaque light card."""
-    checked = 0
-    for docname in figure_pages():
-        context, page, visit = open_page(browser, site, f"/{docname}.html")
-        try:
-            page.goto(f"{site}/{docname}.html", wait_until="load")
-            light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
-            for _ in range(3):  # the toggle cycles through light, dark and auto
-                if page.evaluate("document.documentElement.dataset.theme") == "dark":
-                    break
-                page.locator(".theme-switch-button").first.click()
-            assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-            dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
-            assert dark_bg != light_bg
-            page_lum = luminance(np.array([float(v) for v in re.findall(r"[\d.]+", dark_bg)[:3]]))
-            assert page_lum < 0.1, f"the dark theme's background is not dark: {dark_bg}"
-            load_images(page)
-            figures = page.locator(".cell_output img")
-            for i in range(figures.count()):
-                img = figures.nth(i)
-                img.scroll_into_view_if_needed()
-                pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB"), dtype=float)
-                lum = luminance(pixels)
-                card = float(np.median(lum))  # the figure's background covers most of it
-                ink = float(np.percentile(lum, 0.5))
-                assert card > 0.5, f"{docname} figure {i}: background not a light opaque card ({card:.2f})"
-                assert contrast(card, ink) >= 4.5, (
-                    f"{docname} figure {i}: ink contrast {contrast(card, ink):.1f}"
-                )
-                assert contrast(card, float(page_lum)) >= 3.0, (
-                    f"{docname} figure {i}: card blends into the page"
-                )
-                checked += 1
-            assert visit.console_errors == [] and visit.page_errors == []
-        finally:
-            context.close()
-    if checked == 0:
-        pytest.skip("no page has an output figure yet")
+    context, page, visit = open_page(browser, site, f"/{docname}.html")
+    try:
+        page.goto(f"{site}/{docname}.html", wait_until="load")
+        light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        for _ in range(3):  # the toggle cycles through light, dark and auto
+            if page.evaluate("document.documentElement.dataset.theme") == "dark":
+                break
+            page.locator(".theme-switch-button").first.click()
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert dark_bg != light_bg
+        page_lum = luminance(np.array([float(v) for v in re.findall(r"[\d.]+", dark_bg)[:3]]))
+        assert page_lum < 0.1, f"the dark theme's background is not dark: {dark_bg}"
+        load_images(page)
+        figures = page.locator(".cell_output img")
+        for i in range(figures.count()):
+            img = figures.nth(i)
+            img.scroll_into_view_if_needed()
+            pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB"), dtype=float)
+            lum = luminance(pixels)
+            card = float(np.median(lum))  # the figure's background covers most of it
+            ink = float(np.percentile(lum, 0.5))
+            assert card > 0.5, f"{docname} figure {i}: background not a light opaque card ({card:.2f})"
+            assert contrast(card, ink) >= 4.5, f"{docname} figure {i}: ink contrast {contrast(card, ink):.1f}"
+            assert contrast(card, float(page_lum)) >= 3.0, f"{docname} figure {i}: card blends into the page"
+        assert visit.console_errors == [] and visit.page_errors == []
+    finally:
+        context.close()
 
 
-def exercise_pages(html: Path) -> list[str]:
-    """Pages of the table of contents whose built HTML holds at least one solution."""
-    return [d for d in PAGES if 'class="solution' in (html / f"{d}.html").read_text(encoding="utf-8")]
-
-
-def test_solutions_are_hidden_until_the_reader_opens_them(browser, site: str, built_book: BuiltBook) -> None:
+@pytest.mark.parametrize("docname", PAGES)
+def test_solutions_are_hidden_until_the_reader_opens_them(browser, site: str, docname: str) -> None:
     """Every solution, its code cells and their outputs included, is collapsed when a page opens; its
-    toggle button shows it and hides it again. Each exercise has its solution on the same page."""
-    pages = exercise_pages(built_book.html)
-    assert pages, "no page has solutions"
-    for docname in pages:
-        context, page, visit = open_page(browser, site, f"/{docname}.html")
-        try:
-            page.goto(f"{site}/{docname}.html", wait_until="load")
-            exercises = page.locator("div.exercise").count()
-            solutions = page.locator("div.solution")
-            assert solutions.count() == exercises, (
-                f"{docname}: {exercises} exercises, {solutions.count()} solutions"
+    toggle button shows it and hides it again. Each exercise has its solution on the same page (pages
+    without exercises have no solutions either)."""
+    context, page, visit = open_page(browser, site, f"/{docname}.html")
+    try:
+        page.goto(f"{site}/{docname}.html", wait_until="load")
+        exercises = page.locator("div.exercise").count()
+        solutions = page.locator("div.solution")
+        assert solutions.count() == exercises, (
+            f"{docname}: {exercises} exercises, {solutions.count()} solutions"
+        )
+        for i in range(solutions.count()):
+            solution = solutions.nth(i)
+            body = solution.locator(":scope > section, :scope > div, :scope > p:not(.admonition-title)")
+            assert body.count() > 0, f"{docname} solution {i + 1} is empty"
+            hidden = [body.nth(j).is_visible() for j in range(body.count())]
+            assert not any(hidden), f"{docname}: solution {i + 1} is visible before it is opened"
+            button = solution.locator("button.toggle-button")
+            button.click()
+            body.first.wait_for(state="visible")
+            assert all(body.nth(j).is_visible() for j in range(body.count())), (
+                f"{docname}: solution {i + 1} did not open"
             )
-            for i in range(solutions.count()):
-                solution = solutions.nth(i)
-                body = solution.locator(":scope > section, :scope > div, :scope > p:not(.admonition-title)")
-                assert body.count() > 0, f"{docname} solution {i + 1} is empty"
-                hidden = [body.nth(j).is_visible() for j in range(body.count())]
-                assert not any(hidden), f"{docname}: solution {i + 1} is visible before it is opened"
-                button = solution.locator("button.toggle-button")
-                button.click()
-                body.first.wait_for(state="visible")
-                assert all(body.nth(j).is_visible() for j in range(body.count())), (
-                    f"{docname}: solution {i + 1} did not open"
-                )
-                button.click()
-                body.first.wait_for(state="hidden")
-            assert visit.console_errors == [] and visit.page_errors == []
-        finally:
-            context.close()
+            button.click()
+            body.first.wait_for(state="hidden")
+        assert visit.console_errors == [] and visit.page_errors == []
+    finally:
+        context.close()
 
 
 class PagesHandler(QuietHandler):
