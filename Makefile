@@ -53,7 +53,7 @@ pdf: $(DEV_STAMP)
 PYTEST_WORKERS ?= auto
 test: $(DEV_STAMP)
 	chromium="$$($(BIN)/python tools/browser.py)"; DLBOOK_CHROMIUM="$$chromium" \
-	  $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 --dist=loadgroup
+	  $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4
 
 # The quick loop: every test that neither trains a network, builds the book, runs a notebook nor
 # starts a browser (those are marked slow).

@@ -21,6 +21,11 @@ from bs4 import BeautifulSoup
 # Threads that wait passively: on a busy 2-core machine, PyTorch's spinning OpenMP threads slow
 # training by an order of magnitude. Set before any test imports torch (dlbook itself sets nothing).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Under pytest-xdist the workers share the CPUs: each worker's PyTorch (and the kernels and builds it
+# starts) gets its share of threads, not all of them, so that they do not oversubscribe the machine.
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    _share = (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, _share)))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -190,7 +190,10 @@ def test_an_installer_that_hangs_is_stopped_with_its_children(tmp_path: Path) ->
     failure = browser.run_quietly([sys.executable, "-c", script], timeout=2)
     assert time.monotonic() - start < 20
     assert failure is not None and failure.endswith("timed out after 2 s")
-    assert not alive(int(pidfile.read_text())), "a child of the installer outlived the timeout"
+    child, deadline = int(pidfile.read_text()), time.monotonic() + 10
+    while alive(child) and time.monotonic() < deadline:  # the kill is sent; a busy machine may be slow
+        time.sleep(0.05)
+    assert not alive(child), "a child of the installer outlived the timeout"
 
 
 def test_an_installer_failure_names_its_error_line() -> None:

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -35,8 +35,7 @@ from conftest import ROOT, notebooks
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-# One worker runs this module (pytest-xdist): its tests share the environment in _build/colab-venv.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("colab")]
+pytestmark = pytest.mark.slow
 
 
 VENV = ROOT / "_build" / "colab-venv"
@@ -185,9 +184,21 @@ def link_site(dists: dict[str, metadata.Distribution], site: Path) -> None:
                 (site / top).symlink_to(base / top)
 
 
-@pytest.fixture(scope="module")
-def colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Colab-like virtual environment with the freshly built wheel of ``code/`` installed."""
+@pytest.fixture
+def colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The Colab-like virtual environment with the freshly built wheel of ``code/`` installed.
+
+    It lives in ``_build/``, and one test installs another ``dlbook`` into it: a file lock gives it to
+    one test at a time (pytest-xdist runs tests side by side).
+    """
+    from filelock import FileLock
+
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(VENV.parent / "colab-venv.lock")):
+        yield make_colab_venv(tmp_path_factory)
+
+
+def make_colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     versions = pins()
     dists = requirements_closure([*TORCH, *COLAB, *WHEEL_REQUIRES])
     for name in (*TORCH, *COLAB):

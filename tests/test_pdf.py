@@ -22,8 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, BuiltBook, article, load_module, notebooks, shared_lock, shared_temp
 
-# One worker runs this module (pytest-xdist): its fixture builds the single page beside the session's build.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf")]
+pytestmark = pytest.mark.slow
 
 pdf_tool = load_module("pdf", ROOT / "tools" / "pdf.py")
 PAGES = notebooks.toc_files()
@@ -57,10 +56,10 @@ def pdf(built_book: BuiltBook, tmp_path_factory: pytest.TempPathFactory) -> dict
             log = proc.stdout + proc.stderr
             assert proc.returncode == 0, log[-4000:]
             result = pdf_tool.print_pdf(out / "_build" / "singlehtml", path, chromium=chromium)
-            record.write_text(json.dumps({"log": log, "result": result}))
+            text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+            record.write_text(json.dumps({"log": log, "result": result, "text": text}))
         made = json.loads(record.read_text())
-    reader = pypdf.PdfReader(path)
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    reader, text = pypdf.PdfReader(path), made["text"]
     size = path.stat().st_size / 1e6
     print(
         f"\nmake pdf: {len(reader.pages)} pages, {size:.1f} MB, printed in {made['result']['seconds']:.0f} s"
