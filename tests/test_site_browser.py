@@ -4,8 +4,9 @@ For every page of ``_toc.yml``: HTTP 200, no JavaScript console errors, no faile
 server and no request to any other host, every image loaded, MathJax typeset the math, the launch
 buttons of executable pages point at their notebooks, an axe-core scan finds no serious or critical
 violation, and the page fits a 375 px phone screen without horizontal scrolling. Also: search finds
-"Hebbian", and the dark mode keeps the figures readable. A screenshot of each page is saved under
-``_build/screenshots/``, with what was found on it (``<page>.json``).
+"Hebbian", and the dark mode keeps the figures readable. A screenshot of each page (its first screen;
+``DLBOOK_SCREENSHOTS=full`` for the whole page) is saved under ``_build/screenshots/``, with what was
+found on it (``<page>.json``).
 
 The browser is ``$DLBOOK_CHROMIUM``, which ``make test`` sets after tools/browser.py has found or
 installed one (Debian's ``/usr/bin/chromium``, or Playwright's own Chromium). When pytest runs by hand
@@ -254,7 +255,10 @@ def test_page_in_browser(browser, site: str, docname: str) -> None:
             assert page.locator('button[onclick="initThebeSBT()"]').count() == 1, "no Live Code button"
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot_name(docname)), full_page=True)
+        # The first screen of the page; DLBOOK_SCREENSHOTS=full for the whole page (the API page alone
+        # takes some 7 s of CPU to capture whole, every page together about 30 s).
+        full = os.environ.get("DLBOOK_SCREENSHOTS") == "full"
+        page.screenshot(path=str(screenshot_name(docname)), full_page=full)
 
         page.set_viewport_size(PHONE)
         page.wait_for_timeout(200)
