@@ -6,9 +6,9 @@ scikit-learn, ipykernel and nbclient (at the project's pins), the packages they 
 wheel itself declares. Neither the editable ``dlbook`` of ``.venv`` nor ``myst_nb`` is importable there.
 Each notebook is copied alone into an empty folder (Colab has no checkout beside it) and executed with
 nbclient; its first cell must find ``dlbook`` installed and do nothing (``PIP_NO_INDEX=1`` makes any pip
-call fail). As in the book's build, the kernels start warm (``book/_ext/warm_kernel.py``): forked from a
-process of that environment that has imported torch, NumPy and Matplotlib (not ``dlbook``), each with an
-empty namespace in its notebook's folder.
+call fail). As in the book's build, the kernels start warm (``book/_ext/warm_kernel.py``): forked from
+a process of that environment that has imported torch, torchvision, NumPy and Matplotlib (not
+``dlbook``), each with an empty namespace in its notebook's folder.
 
 Those packages are not downloaded and unpacked again (over 4 GB with CUDA torch, about 90 s): the
 environment reads them through one ``.pth`` file from ``_build/colab-site``, a folder of links to exactly

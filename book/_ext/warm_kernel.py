@@ -1,4 +1,4 @@
-"""Python kernels that start warm: forked from a process that has already imported PyTorch and IPython.
+"""Python kernels that start warm: forked from a process that has already imported PyTorch and ipykernel.
 
 Every executed page of the book runs in a fresh Jupyter kernel, and a fresh kernel pays, before the
 page's first line, for starting Python, IPython and ipykernel (about 0.6 s of CPU) and then for
@@ -37,8 +37,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-#: What the zygote imports before it forks: what most pages import, and the kernel itself.
-PRELOAD = ("numpy", "torch", "matplotlib", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel")
+#: What the zygote imports before it forks: what most pages import (torchvision: through
+#: dlbook.data.load_dataset, 1.5 s), and the kernel itself.
+PRELOAD = (
+    "numpy",
+    "torch",
+    "torchvision",
+    "matplotlib",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+)
 #: ipykernel sets this when it starts; Matplotlib reads it when it is imported, which the zygote does first.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
