@@ -147,3 +147,9 @@ def test_without_a_zygote_the_launcher_is_an_ordinary_kernel(tmp_path) -> None:
     km = warm_kernel.warm_kernel_manager(str(tmp_path / "no-such.sock"))
     out = run(["import os\nprint(os.getcwd())"], km, tmp_path)
     assert Path(out[0].strip()) == tmp_path.resolve()
+
+
+def test_a_zygote_that_is_not_ready_in_time_is_stopped_with_a_clear_error(tmp_path) -> None:
+    with pytest.raises(RuntimeError, match=r"did not start within 0\.001 s"):
+        warm_kernel.start_zygote(tmp_path, timeout=0.001)  # importing torch alone takes longer
+    assert gone(str(tmp_path), keep=set()), "the zygote was left running"

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -152,11 +152,13 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
         os._exit(1)
 
     threading.Thread(target=watch_launcher, daemon=True).start()
-    sys.argv = [str(Path(kernelapp_file()).with_name("ipykernel_launcher.py")), *request["argv"]]
+    import ipykernel
+    from ipykernel import kernelapp
+
+    # what sys.argv holds in a kernel started as `python -m ipykernel_launcher -f ...`
+    sys.argv = [str(Path(ipykernel.__file__).parent.with_name("ipykernel_launcher.py")), *request["argv"]]
     code = 0
     try:
-        from ipykernel import kernelapp
-
         app = kernelapp.IPKernelApp.instance()
         # Read from the environment when ipykernel is imported (in the zygote): read it again here.
         app.parent_handle = int(os.environ.get("JPY_PARENT_PID") or 0)
@@ -175,12 +177,6 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
     os._exit(code)
 
 
-def kernelapp_file() -> str:
-    import ipykernel
-
-    return str(Path(ipykernel.__file__).parent)
-
-
 def start_zygote(folder: str | os.PathLike[str], timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
     """Start a zygote listening on a socket in ``folder``; returns the process and the socket's path."""
     path = str(Path(folder) / f"zygote-{os.getpid()}.sock")
@@ -191,11 +187,12 @@ def start_zygote(folder: str | os.PathLike[str], timeout: float = 60.0) -> tuple
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + timeout
-    line = proc.stdout.readline()  # "ready" once it listens; empty if it died
-    if line.strip() != "ready" or time.monotonic() > deadline:
+    # "ready" once it listens; nothing if it died, or hangs for longer than ``timeout`` seconds
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not ready or proc.stdout.readline().strip() != "ready":
         proc.kill()
-        raise RuntimeError(f"the warm-kernel zygote did not start (exit {proc.poll()})")
+        proc.wait()
+        raise RuntimeError(f"the warm-kernel zygote did not start within {timeout:g} s (exit {proc.poll()})")
     return proc, path
 
 
