@@ -15,8 +15,10 @@ from conftest import ROOT, load_module
 
 browser = load_module("browser", ROOT / "tools" / "browser.py")
 
+DEBIAN_SHELL = Path("/usr/bin/chromium-headless-shell")
 DEBIAN = Path("/usr/bin/chromium")
 PLAYWRIGHT = Path("/home/u/.cache/ms-playwright/chromium-1/chrome-linux64/chrome")
+PLAYWRIGHT_SHELL = browser.headless_shell_of(PLAYWRIGHT)
 CUSTOM = Path("/opt/chrome/chrome")
 
 
@@ -57,6 +59,7 @@ class Machine:
     ) -> Path:
         return browser.choose(
             env_browser=env,
+            debian_shell=DEBIAN_SHELL,
             debian=DEBIAN,
             is_root=root,
             has_apt=apt,
@@ -69,49 +72,77 @@ class Machine:
         )
 
 
+def test_playwright_keeps_its_headless_shell_beside_its_chromium() -> None:
+    assert PLAYWRIGHT_SHELL == Path(
+        "/home/u/.cache/ms-playwright/chromium_headless_shell-1/chrome-headless-shell-linux64/chrome-headless-shell"
+    )
+    windows = Path("C:/pw/chromium-1255/chrome-win64/chrome.exe")
+    assert browser.headless_shell_of(windows) == Path(
+        "C:/pw/chromium_headless_shell-1255/chrome-headless-shell-win64/chrome-headless-shell.exe"
+    )
+
+
 def test_dlbook_chromium_wins_over_everything() -> None:
-    m = Machine(CUSTOM, DEBIAN, PLAYWRIGHT)
+    m = Machine(CUSTOM, DEBIAN_SHELL, DEBIAN, PLAYWRIGHT_SHELL)
     assert m.choose(env=str(CUSTOM)) == CUSTOM
     assert m.calls == []
 
 
 def test_dlbook_chromium_that_is_missing_is_an_error_not_replaced() -> None:
-    m = Machine(DEBIAN)
+    m = Machine(DEBIAN_SHELL)
     with pytest.raises(browser.NoBrowser, match="DLBOOK_CHROMIUM=/nowhere/chrome") as error:
         m.choose(env="/nowhere/chrome")
     assert "\n" not in str(error.value)
     assert m.calls == []
 
 
-def test_debian_chromium_when_there() -> None:
-    m = Machine(DEBIAN, PLAYWRIGHT)
-    assert m.choose() == DEBIAN
+def test_debian_headless_shell_first() -> None:
+    m = Machine(DEBIAN_SHELL, DEBIAN, PLAYWRIGHT, PLAYWRIGHT_SHELL)
+    assert m.choose() == DEBIAN_SHELL
     assert m.calls == [] and m.notes == []
 
 
-def test_playwright_browser_already_downloaded_needs_no_install() -> None:
-    m = Machine(PLAYWRIGHT)
-    assert m.choose() == PLAYWRIGHT
+def test_playwright_headless_shell_already_downloaded_needs_no_install() -> None:
+    m = Machine(DEBIAN, PLAYWRIGHT, PLAYWRIGHT_SHELL)
+    assert m.choose() == PLAYWRIGHT_SHELL
+    assert m.calls == []
+
+
+def test_root_installs_the_headless_shell_even_beside_a_whole_chromium() -> None:
+    m = Machine(DEBIAN, apt_gives=DEBIAN_SHELL)
+    assert m.choose() == DEBIAN_SHELL
+    assert m.calls == ["apt"]
+    assert any("apt-get" in n and "chromium-headless-shell" in n for n in m.notes)
+
+
+def test_a_whole_chromium_serves_when_the_shell_cannot_be_had() -> None:
+    m = Machine(DEBIAN, apt_gives=None, playwright_gives=PLAYWRIGHT_SHELL)
+    assert m.choose() == DEBIAN
+    assert m.calls == ["apt"], "a browser that works is there: no download from Playwright"
+    assert any(str(DEBIAN) in n and "no network" in n for n in m.notes)
+
+    m = Machine(PLAYWRIGHT, playwright_gives=PLAYWRIGHT_SHELL)
+    assert m.choose(root=False) == PLAYWRIGHT
     assert m.calls == []
 
 
 def test_apt_as_root_with_apt_get() -> None:
-    m = Machine(apt_gives=DEBIAN, playwright_gives=PLAYWRIGHT)
-    assert m.choose(root=True, apt=True) == DEBIAN
+    m = Machine(apt_gives=DEBIAN_SHELL, playwright_gives=PLAYWRIGHT_SHELL)
+    assert m.choose(root=True, apt=True) == DEBIAN_SHELL
     assert m.calls == ["apt"]
     assert any("apt-get" in n for n in m.notes)
 
 
 @pytest.mark.parametrize(("root", "apt"), [(False, True), (True, False), (False, False)])
 def test_no_apt_unless_root_and_apt_get(root: bool, apt: bool) -> None:
-    m = Machine(apt_gives=DEBIAN, playwright_gives=PLAYWRIGHT)
-    assert m.choose(root=root, apt=apt) == PLAYWRIGHT
+    m = Machine(apt_gives=DEBIAN_SHELL, playwright_gives=PLAYWRIGHT_SHELL)
+    assert m.choose(root=root, apt=apt) == PLAYWRIGHT_SHELL
     assert m.calls == ["playwright"]
 
 
 def test_playwright_when_apt_fails() -> None:
-    m = Machine(apt_gives=None, playwright_gives=PLAYWRIGHT)
-    assert m.choose() == PLAYWRIGHT
+    m = Machine(apt_gives=None, playwright_gives=PLAYWRIGHT_SHELL)
+    assert m.choose() == PLAYWRIGHT_SHELL
     assert m.calls == ["apt", "playwright"]
 
 
@@ -123,24 +154,32 @@ def test_every_route_fails_with_one_line_that_says_what_to_run() -> None:
     assert m.calls == ["apt", "playwright"]
     assert "\n" not in message
     assert message.startswith("make test: no Chromium")
-    for hint in ("apt-get install chromium", "python -m playwright install chromium", "DLBOOK_CHROMIUM"):
+    hints = (
+        "apt-get install chromium-headless-shell",
+        "python -m playwright install --only-shell chromium",
+        "DLBOOK_CHROMIUM",
+    )
+    for hint in hints:
         assert hint in message
     assert "ENOTFOUND" in message  # and why each route failed
 
 
 def test_without_playwright_and_not_root() -> None:
-    m = Machine(playwright_gives=PLAYWRIGHT)
+    m = Machine(playwright_gives=PLAYWRIGHT_SHELL)
     with pytest.raises(browser.NoBrowser, match=r"not root.*playwright: not installed"):
         m.choose(root=False, playwright=False)
     assert m.calls == []
 
 
 def test_looking_only_installs_nothing() -> None:
-    m = Machine(apt_gives=DEBIAN, playwright_gives=PLAYWRIGHT)
+    m = Machine(apt_gives=DEBIAN_SHELL, playwright_gives=PLAYWRIGHT_SHELL)
     with pytest.raises(browser.NoBrowser, match="no Chromium"):
         m.choose(install=False)
     assert m.calls == []
     assert Machine(PLAYWRIGHT).choose(install=False) == PLAYWRIGHT
+    assert Machine(DEBIAN, PLAYWRIGHT_SHELL).choose(install=False) == PLAYWRIGHT_SHELL
+    looked = Machine(DEBIAN, apt_gives=DEBIAN_SHELL)
+    assert looked.choose(install=False) == DEBIAN and looked.calls == [] and looked.notes == []
 
 
 def test_main_prints_only_the_path(

@@ -1,12 +1,13 @@
 """The built site in a real browser: Chromium driven by Playwright over a local server.
 
-For every page of ``_toc.yml``: HTTP 200, no JavaScript console errors, no failed requests to the local
-server and no request to any other host, every image loaded, MathJax typeset the math, the launch
-buttons of executable pages point at their notebooks, an axe-core scan finds no serious or critical
-violation, and the page fits a 375 px phone screen without horizontal scrolling. Also: search finds
-"Hebbian", and the dark mode keeps the figures readable. A screenshot of each page (its first screen;
-``DLBOOK_SCREENSHOTS=full`` for the whole page) is saved under ``_build/screenshots/``, with what was
-found on it (``<page>.json``).
+For every page of ``_toc.yml``, in one visit (loading a page is most of what a check costs): HTTP 200, no
+JavaScript console errors, no failed requests to the local server and no request to any other host,
+every image loaded, MathJax typeset the math, the launch buttons of executable pages point at their
+notebooks, the page fits a 375 px phone screen without horizontal scrolling, every solution is hidden
+until its button opens it, the dark mode keeps the figures readable, and an axe-core scan finds no
+serious or critical violation. Also: search finds "Hebbian", and the 404 page works at any depth. A
+screenshot of each page (its first screen; ``DLBOOK_SCREENSHOTS=full`` for the whole page) is saved
+under ``_build/screenshots/``, with what was found on it (``<page>.json``).
 
 The browser is ``$DLBOOK_CHROMIUM``, which ``make test`` sets after tools/browser.py has found or
 installed one (Debian's ``/usr/bin/chromium``, or Playwright's own Chromium). When pytest runs by hand
@@ -227,6 +228,73 @@ def screenshot_name(docname: str) -> Path:
     return SCREENSHOTS / (docname.replace("/", "__") + ".png")
 
 
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB colours (values 0 to 255, last axis RGB)."""
+    c = rgb[..., :3] / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast(l1: float, l2: float) -> float:
+    hi, lo = max(l1, l2), min(l1, l2)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def switch_theme(page, theme: str) -> None:
+    """Click the theme button (it cycles through light, dark and auto) until the page shows ``theme``."""
+    for _ in range(3):
+        if page.evaluate("document.documentElement.dataset.theme") == theme:
+            return
+        page.locator(".theme-switch-button").first.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == theme, f"no {theme} theme"
+
+
+def check_dark_mode(page, docname: str) -> None:
+    """The theme switches to dark; each output figure still shows dark ink on its opaque light card.
+    The page is left in the light theme again."""
+    light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    switch_theme(page, "dark")
+    dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark_bg != light_bg
+    page_lum = luminance(np.array([float(v) for v in re.findall(r"[\d.]+", dark_bg)[:3]]))
+    assert page_lum < 0.1, f"the dark theme's background is not dark: {dark_bg}"
+    figures = page.locator(".cell_output img")
+    for i in range(figures.count()):
+        img = figures.nth(i)
+        img.scroll_into_view_if_needed()
+        pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB"), dtype=float)
+        lum = luminance(pixels)
+        card = float(np.median(lum))  # the figure's background covers most of it
+        ink = float(np.percentile(lum, 0.5))
+        assert card > 0.5, f"{docname} figure {i}: background not a light opaque card ({card:.2f})"
+        assert contrast(card, ink) >= 4.5, f"{docname} figure {i}: ink contrast {contrast(card, ink):.1f}"
+        assert contrast(card, float(page_lum)) >= 3.0, f"{docname} figure {i}: card blends into the page"
+    switch_theme(page, "light")
+
+
+def check_solutions(page, docname: str) -> None:
+    """Every solution, its code cells and their outputs included, is collapsed when a page opens; its
+    toggle button shows it and hides it again. Each exercise has its solution on the same page (pages
+    without exercises have no solutions either)."""
+    exercises = page.locator("div.exercise").count()
+    solutions = page.locator("div.solution")
+    assert solutions.count() == exercises, f"{docname}: {exercises} exercises, {solutions.count()} solutions"
+    for i in range(solutions.count()):
+        solution = solutions.nth(i)
+        body = solution.locator(":scope > section, :scope > div, :scope > p:not(.admonition-title)")
+        assert body.count() > 0, f"{docname} solution {i + 1} is empty"
+        hidden = [body.nth(j).is_visible() for j in range(body.count())]
+        assert not any(hidden), f"{docname}: solution {i + 1} is visible before it is opened"
+        button = solution.locator("button.toggle-button")
+        button.click()
+        body.first.wait_for(state="visible")
+        assert all(body.nth(j).is_visible() for j in range(body.count())), (
+            f"{docname}: solution {i + 1} did not open"
+        )
+        button.click()
+        body.first.wait_for(state="hidden")
+
+
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_in_browser(browser, site: str, docname: str) -> None:
     context, page, visit = open_page(browser, site, f"/{docname}.html")
@@ -265,6 +333,10 @@ def test_page_in_browser(browser, site: str, docname: str) -> None:
         widths = page.evaluate("({doc: document.documentElement.scrollWidth, view: window.innerWidth})")
         page.set_viewport_size(DESKTOP)
 
+        check_solutions(page, docname)
+        if docname in EXECUTABLE:  # those can have output figures
+            check_dark_mode(page, docname)
+
         # What the reader's browser did; axe's own stylesheet fetches (it resolves @import against the
         # page, not the stylesheet) come after and are not the site's.
         reading = Visit(
@@ -302,88 +374,6 @@ def test_search_finds_hebbian(browser, site: str) -> None:
         page.wait_for_function("document.querySelectorAll('#search-results ul.search li').length > 0")
         links = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
         assert any("hebbian" in link.lower() for link in links), links
-        assert visit.console_errors == [] and visit.page_errors == []
-    finally:
-        context.close()
-
-
-def luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of sRGB colours (values 0 to 255, last axis RGB)."""
-    c = rgb[..., :3] / 255.0
-    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return c @ np.array([0.2126, 0.7152, 0.0722])
-
-
-def contrast(l1: float, l2: float) -> float:
-    hi, lo = max(l1, l2), min(l1, l2)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def figure_pages() -> list[str]:
-    """Executable pages (those can have output figures)."""
-    return [d for d in PAGES if d in EXECUTABLE]
-
-
-@pytest.mark.parametrize("docname", figure_pages())
-def test_dark_mode_keeps_figures_readable(browser, site: str, docname: str) -> None:
-    """The theme switches to dark; each output figure still shows dark ink on its opaque light card."""
-    context, page, visit = open_page(browser, site, f"/{docname}.html")
-    try:
-        page.goto(f"{site}/{docname}.html", wait_until="load")
-        light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        for _ in range(3):  # the toggle cycles through light, dark and auto
-            if page.evaluate("document.documentElement.dataset.theme") == "dark":
-                break
-            page.locator(".theme-switch-button").first.click()
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert dark_bg != light_bg
-        page_lum = luminance(np.array([float(v) for v in re.findall(r"[\d.]+", dark_bg)[:3]]))
-        assert page_lum < 0.1, f"the dark theme's background is not dark: {dark_bg}"
-        load_images(page)
-        figures = page.locator(".cell_output img")
-        for i in range(figures.count()):
-            img = figures.nth(i)
-            img.scroll_into_view_if_needed()
-            pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB"), dtype=float)
-            lum = luminance(pixels)
-            card = float(np.median(lum))  # the figure's background covers most of it
-            ink = float(np.percentile(lum, 0.5))
-            assert card > 0.5, f"{docname} figure {i}: background not a light opaque card ({card:.2f})"
-            assert contrast(card, ink) >= 4.5, f"{docname} figure {i}: ink contrast {contrast(card, ink):.1f}"
-            assert contrast(card, float(page_lum)) >= 3.0, f"{docname} figure {i}: card blends into the page"
-        assert visit.console_errors == [] and visit.page_errors == []
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("docname", PAGES)
-def test_solutions_are_hidden_until_the_reader_opens_them(browser, site: str, docname: str) -> None:
-    """Every solution, its code cells and their outputs included, is collapsed when a page opens; its
-    toggle button shows it and hides it again. Each exercise has its solution on the same page (pages
-    without exercises have no solutions either)."""
-    context, page, visit = open_page(browser, site, f"/{docname}.html")
-    try:
-        page.goto(f"{site}/{docname}.html", wait_until="load")
-        exercises = page.locator("div.exercise").count()
-        solutions = page.locator("div.solution")
-        assert solutions.count() == exercises, (
-            f"{docname}: {exercises} exercises, {solutions.count()} solutions"
-        )
-        for i in range(solutions.count()):
-            solution = solutions.nth(i)
-            body = solution.locator(":scope > section, :scope > div, :scope > p:not(.admonition-title)")
-            assert body.count() > 0, f"{docname} solution {i + 1} is empty"
-            hidden = [body.nth(j).is_visible() for j in range(body.count())]
-            assert not any(hidden), f"{docname}: solution {i + 1} is visible before it is opened"
-            button = solution.locator("button.toggle-button")
-            button.click()
-            body.first.wait_for(state="visible")
-            assert all(body.nth(j).is_visible() for j in range(body.count())), (
-                f"{docname}: solution {i + 1} did not open"
-            )
-            button.click()
-            body.first.wait_for(state="hidden")
         assert visit.console_errors == [] and visit.page_errors == []
     finally:
         context.close()
