@@ -50,10 +50,11 @@ pdf: $(DEV_STAMP)
 
 # Everything: the package, the executed pages, the built site in a real browser. The tests run on every
 # CPU (pytest-xdist, at most 4 workers; PYTEST_WORKERS=0 runs them in one process); the book is built once.
+# The workers take one test at a time, in the order tests/conftest.py gives them (--maxschedchunk=1).
 PYTEST_WORKERS ?= auto
 test: $(DEV_STAMP)
 	chromium="$$($(BIN)/python tools/browser.py)"; DLBOOK_CHROMIUM="$$chromium" \
-	  $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4
+	  $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 --maxschedchunk=1
 
 # The quick loop: every test that neither trains a network, builds the book, runs a notebook nor
 # starts a browser (those are marked slow).

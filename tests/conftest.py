@@ -191,22 +191,38 @@ def assert_key_decides(name: str, right: Any, wrong: Any, capsys: pytest.Capture
     assert "✓" in out and "✗" in out
 
 
+#: Test modules that take longest, longest first. Started early in their group, they do not hold up the
+#: end of a parallel run.
+LONGEST = (
+    "test_notebooks_colab.py",
+    "test_pdf.py",
+    "test_execution_cache.py",
+    "test_site_browser.py",
+    "test_benchmarks.py",
+    "test_train.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Order the tests so that the workers of pytest-xdist stay busy (the order of a single process
-    does not matter): one test that needs the book first, so that its build starts at once; then the
-    slow tests that do not need it (they run on the other workers during the build); then the rest
-    that need the book; the quick tests last, to fill the gaps at the end."""
+    does not matter). ``make test`` hands them out one at a time in this order (``--maxschedchunk=1``):
+    one test that needs the book first, so that its build starts at once; then the slow tests that do
+    not need it (they run on the other workers during the build); then the rest that need the book; the
+    quick tests last, to fill the gaps at the end. Within each group the longest modules go first."""
 
     def needs_book(item: pytest.Item) -> bool:
         return "built_book" in getattr(item, "fixturenames", ())
 
     first = next((item for item in items if needs_book(item)), None)
 
-    def rank(item: pytest.Item) -> int:
+    def rank(item: pytest.Item) -> tuple[int, int]:
         if item is first:
-            return 0
-        if needs_book(item):
-            return 2
-        return 1 if item.get_closest_marker("slow") else 3
+            group = 0
+        elif needs_book(item):
+            group = 2
+        else:
+            group = 1 if item.get_closest_marker("slow") else 3
+        name = item.path.name
+        return group, LONGEST.index(name) if name in LONGEST else len(LONGEST)
 
     items.sort(key=rank)  # stable: the file order is kept within each rank

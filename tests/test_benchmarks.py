@@ -45,7 +45,7 @@ def test_lenet_benchmark_on_digits_writes_a_complete_result(tmp_path):
     out = tmp_path / "lenet.json"
     proc = run_script(
         "lenet.py", "--dataset", "digits", "--variants", "plain", "--seeds", "2", "--classic-epochs", "3",
-        "--out", str(out),
+        "--epochs", "5", "--out", str(out),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(out.read_text())
@@ -112,7 +112,7 @@ def test_lenet_benchmark_gpu_mode_runs_its_variants_on_the_cpu(tmp_path):
     out = tmp_path / "gpu.json"
     proc = run_script(
         "lenet.py", "--gpu", "--device", "cpu", "--dataset", "digits", "--variants", "plain,large-batch",
-        "--seeds", "1", "--classic-epochs", "1", "--epochs", "2", "--out", str(out),
+        "--seeds", "1", "--classic-epochs", "1", "--epochs", "1", "--out", str(out),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(out.read_text())

@@ -247,7 +247,10 @@ def two_page_project(root: Path) -> Path:
         "title: two pages\nonly_build_toc_files: true\nexclude_patterns: [code, _build]\n"
         "execute:\n  execute_notebooks: cache\n  cache: _build/.jupyter_cache\n"
         f"sphinx:\n  local_extensions:\n    dlbook_cache: {EXT_DIR}\n"
-        "  config:\n    nb_execution_raise_on_error: true\n    dlbook_cache_results: ''\n",
+        "  config:\n    nb_execution_raise_on_error: true\n    dlbook_cache_results: ''\n"
+        # Cold kernels: a warm-kernel zygote imports PyTorch, which these pages never use (its cost
+        # is larger than the cold start of two small pages).
+        "    dlbook_warm_kernels: false\n",
     )
     return root
 
