@@ -185,20 +185,27 @@ def link_site(dists: dict[str, metadata.Distribution], site: Path) -> None:
 
 
 @pytest.fixture
-def colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The Colab-like virtual environment with the freshly built wheel of ``code/`` installed.
+def colab_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The Colab-like virtual environment, with whatever ``dlbook`` the last test left in it.
 
-    It lives in ``_build/``, and one test installs another ``dlbook`` into it: a file lock gives it to
+    It lives in ``_build/``, and tests install their own ``dlbook`` into it: a file lock gives it to
     one test at a time (pytest-xdist runs tests side by side).
     """
     from filelock import FileLock
 
     VENV.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(VENV.parent / "colab-venv.lock")):
-        yield make_colab_venv(tmp_path_factory)
+        yield make_colab_venv()
 
 
-def make_colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def colab_venv(colab_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Colab-like virtual environment with the freshly built wheel of ``code/`` installed."""
+    install_wheel(colab_base, tmp_path_factory)
+    return colab_base
+
+
+def make_colab_venv() -> Path:
     versions = pins()
     dists = requirements_closure([*TORCH, *COLAB, *WHEEL_REQUIRES])
     for name in (*TORCH, *COLAB):
@@ -212,8 +219,12 @@ def make_colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (VENV / "stamp").write_text(stamp)
     link_site(dists, SITE)
     (site_packages(VENV) / "colab-site.pth").write_text(f"{SITE}\n")
+    return VENV
 
-    # A wheel of the package as it is now, built from a copy (no build/ or egg-info left in code/).
+
+def install_wheel(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Install a wheel of the package as it is now into ``venv``, built from a copy of ``code/`` (so that no
+    build/ or egg-info is left in it)."""
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "code"
     shutil.copytree(
@@ -226,10 +237,9 @@ def make_colab_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
     )
     (wheel,) = tmp.glob("dlbook-*.whl")
-    env = clean_env(VENV)
-    pip(VENV, str(wheel), env=env)  # with the dependencies the wheel declares
-    pip(VENV, "--no-deps", "--force-reinstall", str(wheel), env=env)  # this build, whatever the version
-    return VENV
+    env = clean_env(venv)
+    pip(venv, str(wheel), env=env)  # with the dependencies the wheel declares
+    pip(venv, "--no-deps", "--force-reinstall", str(wheel), env=env)  # this build, whatever the version
 
 
 def test_every_notebook_runs_in_a_colab_like_environment(colab_venv: Path, tmp_path: Path) -> None:
@@ -269,14 +279,15 @@ def test_every_notebook_runs_in_a_colab_like_environment(colab_venv: Path, tmp_p
     assert setup == {}, f"the install cell printed (it should find dlbook installed): {setup}"
 
 
-def test_install_cell_installs_dlbook_from_a_git_tag(colab_venv: Path, tmp_path: Path) -> None:
+def test_install_cell_installs_dlbook_from_a_git_tag(colab_base: Path, tmp_path: Path) -> None:
     """The install cell's pip command, run for real against a local clone tagged like a release.
 
     Colab fetches ``git+https://github.com/...@v<version>#subdirectory=code``; here the same requirement
     points at a local repository holding ``code/`` at the tag, so the ``#subdirectory`` install runs
     without the network (pip still takes the build backend, setuptools, from the configured index).
-    Afterwards dlbook is uninstalled; the fixture installs a fresh wheel on every run.
+    Afterwards dlbook is uninstalled; the other test installs a fresh wheel on every run.
     """
+    colab_venv = colab_base
     repo = tmp_path / "repo"
     shutil.copytree(
         ROOT / "code",
