@@ -6,6 +6,7 @@ Training to a result (``train`` over hundreds or thousands of steps) is marked `
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -19,9 +20,11 @@ from dlbook.autodiff import (
     Value,
     count_operations,
     cross_entropy,
+    edge_derivatives,
     encoder_data,
     gradient_forward,
     gradient_reverse,
+    paths_to_output,
     torch_gradient_forward,
     torch_gradient_reverse,
     train,
@@ -443,3 +446,53 @@ def test_torch_modes_agree_with_ours() -> None:
         assert close(v, value)
         assert all(close(a, b) for a, b in zip(g, grad, strict=True))
     assert grad != [0.0] * 4
+
+
+# --- the chain rule as a sum over paths -------------------------------------------------------------------
+
+
+def test_local_derivatives_of_the_lecture_graph():
+    a, b, c, d, e = lecture_graph()
+    e.backward()
+    nodes, edges, derivatives = edge_derivatives(e)
+    local = {(nodes[i].label, nodes[j].label): g for (i, j), g in zip(edges, derivatives, strict=True)}
+    # a sum passes 1 to each operand, a product the other factor
+    assert local == {("a", "c"): 1, ("b", "c"): 1, ("b", "d"): 1, ("1", "d"): 1, ("c", "e"): 2, ("d", "e"): 3}
+    assert (a.grad, b.grad, c.grad, d.grad, e.grad) == (2, 5, 2, 3, 1)  # the graph's gradients are untouched
+
+
+def test_the_sum_over_paths_is_the_reverse_sweep():
+    a, b, _, _, e = lecture_graph()
+    e.backward()
+    paths = paths_to_output(e, "b")
+    assert [p.nodes for p in paths] == [("b", "c", "e"), ("b", "d", "e")]
+    assert [p.factors for p in paths] == [(1, 2), (1, 3)]
+    assert sum(p.product for p in paths) == b.grad == 5
+    (only,) = paths_to_output(e, "a")
+    assert only.nodes == ("a", "c", "e") and only.product == a.grad == 2
+
+
+def test_sum_over_paths_on_every_operation():
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    s = x * y + x.tanh() - y.exp() / 3.0
+    t = (s * s + 2.0).log() + x.sigmoid() * (y**2) + (x - y).relu() + x * x
+    t.label = "t"
+    t.backward()
+    for leaf in (x, y):
+        paths = paths_to_output(t, leaf.label)
+        assert len(paths) > 3
+        assert sum(p.product for p in paths) == pytest.approx(leaf.grad, rel=1e-12)
+        _, edges, _ = edge_derivatives(t)
+        for p in paths:
+            assert len(p.edges) == len(p.factors) == len(p.nodes) - 1
+            assert all(edges[k0][1] == edges[k1][0] for k0, k1 in itertools.pairwise(p.edges))
+
+
+def test_paths_bad_source():
+    *_, e = lecture_graph()
+    with pytest.raises(ValueError, match="source must be the label of exactly one node"):
+        paths_to_output(e, "z")
+    x = Value(1.0, "x")
+    twin = Value(2.0, "x")
+    with pytest.raises(ValueError, match="source must be the label of exactly one node"):
+        paths_to_output(x * twin, "x")

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pytest
 from conftest import BuiltBook, article, figure_image, glue_values, text_of
 from dlbook import figures, plots
-from dlbook.autodiff import Value
+from dlbook.autodiff import Value, paths_to_output
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -171,51 +171,6 @@ def test_threshold_unit_bad_arguments():
 # --- reverse mode as a sum over paths ---------------------------------------------------------------------
 
 
-def test_local_derivatives_of_the_lecture_graph():
-    a, b, c, d, e = lecture_graph()
-    nodes, edges, derivatives = figures.edge_derivatives(e)
-    local = {(nodes[i].label, nodes[j].label): g for (i, j), g in zip(edges, derivatives, strict=True)}
-    # a sum passes 1 to each operand, a product the other factor
-    assert local == {("a", "c"): 1, ("b", "c"): 1, ("b", "d"): 1, ("1", "d"): 1, ("c", "e"): 2, ("d", "e"): 3}
-    assert (a.grad, b.grad, c.grad, d.grad, e.grad) == (2, 5, 2, 3, 1)  # the graph's gradients are untouched
-
-
-def test_the_sum_over_paths_is_the_reverse_sweep():
-    a, b, _, _, e = lecture_graph()
-    paths = figures.paths_to_output(e, "b")
-    assert [p.nodes for p in paths] == [("b", "c", "e"), ("b", "d", "e")]
-    assert [p.factors for p in paths] == [(1, 2), (1, 3)]
-    assert sum(p.product for p in paths) == b.grad == 5
-    (only,) = figures.paths_to_output(e, "a")
-    assert only.nodes == ("a", "c", "e") and only.product == a.grad == 2
-
-
-def test_sum_over_paths_on_every_operation():
-    x, y = Value(0.7, "x"), Value(-1.3, "y")
-    s = x * y + x.tanh() - y.exp() / 3.0
-    t = (s * s + 2.0).log() + x.sigmoid() * (y**2) + (x - y).relu() + x * x
-    t.label = "t"
-    t.backward()
-    for leaf in (x, y):
-        paths = figures.paths_to_output(t, leaf.label)
-        assert len(paths) > 3
-        assert sum(p.product for p in paths) == pytest.approx(leaf.grad, rel=1e-12)
-        _, edges, _ = figures.edge_derivatives(t)
-        for p in paths:
-            assert len(p.edges) == len(p.factors) == len(p.nodes) - 1
-            assert all(edges[k0][1] == edges[k1][0] for k0, k1 in itertools.pairwise(p.edges))
-
-
-def test_paths_bad_source():
-    *_, e = lecture_graph()
-    with pytest.raises(ValueError, match="source must be the label of exactly one node"):
-        figures.paths_to_output(e, "z")
-    x = Value(1.0, "x")
-    twin = Value(2.0, "x")
-    with pytest.raises(ValueError, match="source must be the label of exactly one node"):
-        figures.paths_to_output(x * twin, "x")
-
-
 def test_draw_path_sum_labels_every_edge_and_writes_the_sum():
     *_, e = lecture_graph()
     fig, ax = plots.figure(height=2.9)
@@ -250,7 +205,7 @@ def test_draw_path_sum_refuses_more_paths_than_styles():
     for _ in range(len(figures.PATH_STYLES)):
         out = out + x  # every addition is one more path from x
     out.label = "out"
-    assert len(figures.paths_to_output(out, "x")) == len(figures.PATH_STYLES) + 1
+    assert len(paths_to_output(out, "x")) == len(figures.PATH_STYLES) + 1
     fig, ax = plots.figure()
     with pytest.raises(ValueError, match="paths can be drawn"):
         figures.draw_path_sum(ax, out, "x")

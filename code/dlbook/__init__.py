@@ -6,4 +6,4 @@ which needs only NumPy does not pay for importing PyTorch. Importing the package
 changes nothing else: no environment variable, no global setting.
 """
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"

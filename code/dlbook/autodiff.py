@@ -29,6 +29,11 @@ The module has four ideas, one class each:
 * :class:`MLP` and :class:`SGD` -- a network and its optimiser built on
   :class:`Tensor`.
 
+:func:`paths_to_output` writes a derivative the other way, as the sum over the
+graph's paths of the products of the local derivatives along them
+(:func:`edge_derivatives`): what one reverse sweep adds up without listing the
+paths.
+
 Every operation builds its result node and a short ``_backward`` closure that
 adds the node's gradient, times the local derivative, into its operands'
 gradients. :meth:`Value.backward` and :meth:`Tensor.backward` order the graph
@@ -309,6 +314,121 @@ class GraphNode:
 def count_operations(output: Value) -> int:
     """Number of elementary operations (interior nodes) in the graph behind ``output``."""
     return sum(1 for node in _topological_order(output) if node._prev)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The chain rule as a sum over paths (what one reverse sweep adds up without listing the paths)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _apply(op: str, operands: list[Value]) -> Value:
+    """Redo the operation ``op`` of a listed graph (:class:`GraphNode`) on ``operands``."""
+    if op == "+":
+        return operands[0] + operands[1]
+    if op == "*":
+        return operands[0] * operands[1]
+    if op.startswith("**"):
+        return operands[0] ** float(op[2:])
+    if op in ("exp", "log", "tanh", "sigmoid", "relu"):
+        return getattr(operands[0], op)()
+    raise ValueError(f"op must be +, *, **k, exp, log, tanh, sigmoid or relu; got {op!r}")
+
+
+def edge_derivatives(output: Value) -> tuple[list[GraphNode], list[tuple[int, int]], list[float]]:
+    r"""The graph behind ``output`` with the local derivative of each edge.
+
+    For an edge :math:`v \to u` (``v`` an operand of ``u``) the local derivative is
+    :math:`\partial u/\partial v`, evaluated at the values the graph holds. It is computed by the engine
+    itself: the operation of ``u`` is redone on fresh leaves holding its operands' values, and one
+    reverse sweep (:meth:`Value.backward`) from that result gives each leaf's gradient.
+    ``output``'s own gradients are left as they are. An exponent ``**k`` is redone with ``k`` as the
+    graph lists it (six significant digits).
+
+    Args:
+        output: the node whose graph is listed (:meth:`Value.graph`).
+
+    Returns:
+        ``(nodes, edges, derivatives)``: the listing of :meth:`Value.graph` and, for each
+        edge ``(i, j)``, :math:`\partial(\text{node } j)/\partial(\text{node } i)`.
+    """
+    nodes, edges = output.graph()
+    slots: dict[int, list[int]] = {}
+    for k, (_, j) in enumerate(edges):
+        slots.setdefault(j, []).append(k)
+    derivatives = [0.0] * len(edges)
+    for j, ks in slots.items():
+        leaves = [Value(nodes[edges[k][0]].data) for k in ks]
+        _apply(nodes[j].op, leaves).backward()
+        for k, leaf in zip(ks, leaves, strict=True):
+            derivatives[k] = leaf.grad
+    return nodes, edges, derivatives
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    """One path through a graph from an input to the output.
+
+    Attributes:
+        nodes: the labels of the nodes along the path (an unlabelled node by its operation), the input
+            first and the output last.
+        edges: the edges along the path, as indices into the edges of :meth:`Value.graph`.
+        factors: the local derivative of each of those edges (:func:`edge_derivatives`).
+    """
+
+    nodes: tuple[str, ...]
+    edges: tuple[int, ...]
+    factors: tuple[float, ...]
+
+    @property
+    def product(self) -> float:
+        """The product of the path's local derivatives, which is what the path adds to the gradient."""
+        return math.prod(self.factors)
+
+
+def paths_to_output(output: Value, source: str) -> list[GraphPath]:
+    r"""Every path from the node labelled ``source`` to ``output``, with its local derivatives.
+
+    The chain rule says that the derivative of the output :math:`L` with respect to an input :math:`x`
+    is a sum over the paths :math:`p` from :math:`x` to :math:`L` of the product of the local derivatives
+    along each path,
+
+    .. math::
+
+       \frac{\partial L}{\partial x} = \sum_{p} \prod_{(v \to u) \in p} \frac{\partial u}{\partial v},
+
+    which is what one reverse sweep adds up, node by node, without listing the paths.
+
+    Args:
+        output: the graph's output.
+        source: the label of exactly one node of the graph, e.g. ``"b"``.
+
+    Returns:
+        The paths, sorted by the labels along them.
+
+    Raises:
+        ValueError: if no node, or more than one, is labelled ``source``.
+    """
+    nodes, edges, derivatives = edge_derivatives(output)
+    matches = [i for i, node in enumerate(nodes) if node.label == source]
+    if len(matches) != 1:
+        labels = sorted({node.label for node in nodes if node.label})
+        raise ValueError(f"source must be the label of exactly one node, one of {labels}; got {source!r}")
+    target = len(nodes) - 1  # the output comes last in the topological order
+    outgoing: dict[int, list[int]] = {}
+    for k, (i, _) in enumerate(edges):
+        outgoing.setdefault(i, []).append(k)
+    found: list[GraphPath] = []
+    stack: list[tuple[int, tuple[int, ...]]] = [(matches[0], ())]  # a node and the edges that led to it
+    while stack:
+        node, taken = stack.pop()
+        if node == target:
+            names = [nodes[matches[0]]] + [nodes[edges[k][1]] for k in taken]
+            factors = tuple(derivatives[k] for k in taken)
+            found.append(GraphPath(tuple(n.label or n.op for n in names), taken, factors))
+            continue
+        for k in outgoing.get(node, []):
+            stack.append((edges[k][1], (*taken, k)))
+    return sorted(found, key=lambda path: (path.nodes, path.edges))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ data; this module turns some of them into figures that need more than a few line
 page: the history timeline and the growth of model sizes (from the tables of :mod:`dlbook.history`),
 the lecture's map of machine learning, the computational graph of a :class:`dlbook.autodiff.Value`
 (with its node values and gradients, or with the local derivative on every edge and a gradient written
-as a sum over paths), and the lecture's diagrams of a neuron, a synapse and the artificial neuron.
+as the sum over paths that :func:`dlbook.autodiff.paths_to_output` lists), and the lecture's diagrams of
+a neuron, a synapse and the artificial neuron.
 Every drawing uses the style of :mod:`dlbook.plots`; this module adds only what is particular to one
 figure (positions, label offsets, which colour and marker stands for what).
 
@@ -30,7 +31,6 @@ Used on the pages :doc:`/book/introduction/examples`, :doc:`/book/nature/brain`,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +43,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from dlbook import history, plots
-from dlbook.autodiff import GraphNode, Value
+from dlbook.autodiff import GraphNode, Value, edge_derivatives, paths_to_output
 
 # ----------------------------------------------------------------------------------------------------
 # The history of neural networks (book/history/index)
@@ -907,116 +907,6 @@ PATH_STYLES: tuple[tuple[str, str], ...] = (
 PATH_LAYOUT: dict[str, float] = {"column": 3.0, "row": 1.6, "sums_x": 7.0, "sums_width": 4.2, "line": 0.62}
 
 
-def _apply(op: str, operands: list[Value]) -> Value:
-    """Redo the operation ``op`` of a listed graph (:class:`dlbook.autodiff.GraphNode`) on ``operands``."""
-    if op == "+":
-        return operands[0] + operands[1]
-    if op == "*":
-        return operands[0] * operands[1]
-    if op.startswith("**"):
-        return operands[0] ** float(op[2:])
-    if op in ("exp", "log", "tanh", "sigmoid", "relu"):
-        return getattr(operands[0], op)()
-    raise ValueError(f"op must be +, *, **k, exp, log, tanh, sigmoid or relu; got {op!r}")
-
-
-def edge_derivatives(output: Value) -> tuple[list[GraphNode], list[tuple[int, int]], list[float]]:
-    r"""The graph behind ``output`` with the local derivative of each edge.
-
-    For an edge :math:`v \to u` (``v`` an operand of ``u``) the local derivative is
-    :math:`\partial u/\partial v`, evaluated at the values the graph holds. It is computed by the engine
-    itself: the operation of ``u`` is redone on fresh leaves holding its operands' values, and one
-    reverse sweep (:meth:`dlbook.autodiff.Value.backward`) from that result gives each leaf's gradient.
-    ``output``'s own gradients are left as they are. An exponent ``**k`` is redone with ``k`` as the
-    graph lists it (six significant digits).
-
-    Args:
-        output: the node whose graph is listed (:meth:`dlbook.autodiff.Value.graph`).
-
-    Returns:
-        ``(nodes, edges, derivatives)``: the listing of :meth:`~dlbook.autodiff.Value.graph` and, for each
-        edge ``(i, j)``, :math:`\partial(\text{node } j)/\partial(\text{node } i)`.
-    """
-    nodes, edges = output.graph()
-    slots: dict[int, list[int]] = {}
-    for k, (_, j) in enumerate(edges):
-        slots.setdefault(j, []).append(k)
-    derivatives = [0.0] * len(edges)
-    for j, ks in slots.items():
-        leaves = [Value(nodes[edges[k][0]].data) for k in ks]
-        _apply(nodes[j].op, leaves).backward()
-        for k, leaf in zip(ks, leaves, strict=True):
-            derivatives[k] = leaf.grad
-    return nodes, edges, derivatives
-
-
-@dataclass(frozen=True)
-class GraphPath:
-    """One path through a graph from an input to the output.
-
-    Attributes:
-        nodes: the labels of the nodes along the path (an unlabelled node by its operation), the input
-            first and the output last.
-        edges: the edges along the path, as indices into the edges of :meth:`dlbook.autodiff.Value.graph`.
-        factors: the local derivative of each of those edges (:func:`edge_derivatives`).
-    """
-
-    nodes: tuple[str, ...]
-    edges: tuple[int, ...]
-    factors: tuple[float, ...]
-
-    @property
-    def product(self) -> float:
-        """The product of the path's local derivatives, which is what the path adds to the gradient."""
-        return math.prod(self.factors)
-
-
-def paths_to_output(output: Value, source: str) -> list[GraphPath]:
-    r"""Every path from the node labelled ``source`` to ``output``, with its local derivatives.
-
-    The chain rule says that the derivative of the output :math:`L` with respect to an input :math:`x`
-    is a sum over the paths :math:`p` from :math:`x` to :math:`L` of the product of the local derivatives
-    along each path,
-
-    .. math::
-
-       \frac{\partial L}{\partial x} = \sum_{p} \prod_{(v \to u) \in p} \frac{\partial u}{\partial v},
-
-    which is what one reverse sweep adds up, node by node, without listing the paths.
-
-    Args:
-        output: the graph's output.
-        source: the label of exactly one node of the graph, e.g. ``"b"``.
-
-    Returns:
-        The paths, sorted by the labels along them.
-
-    Raises:
-        ValueError: if no node, or more than one, is labelled ``source``.
-    """
-    nodes, edges, derivatives = edge_derivatives(output)
-    matches = [i for i, node in enumerate(nodes) if node.label == source]
-    if len(matches) != 1:
-        labels = sorted({node.label for node in nodes if node.label})
-        raise ValueError(f"source must be the label of exactly one node, one of {labels}; got {source!r}")
-    target = len(nodes) - 1  # the output comes last in the topological order
-    outgoing: dict[int, list[int]] = {}
-    for k, (i, _) in enumerate(edges):
-        outgoing.setdefault(i, []).append(k)
-    found: list[GraphPath] = []
-    stack: list[tuple[int, tuple[int, ...]]] = [(matches[0], ())]  # a node and the edges that led to it
-    while stack:
-        node, taken = stack.pop()
-        if node == target:
-            names = [nodes[matches[0]]] + [nodes[edges[k][1]] for k in taken]
-            factors = tuple(derivatives[k] for k in taken)
-            found.append(GraphPath(tuple(n.label or n.op for n in names), taken, factors))
-            continue
-        for k in outgoing.get(node, []):
-            stack.append((edges[k][1], (*taken, k)))
-    return sorted(found, key=lambda path: (path.nodes, path.edges))
-
-
 def _mathname(label: str) -> str:
     """A node's label as mathtext: single letters in italics, anything else upright."""
     return label if len(label) == 1 and label.isalpha() else rf"\mathrm{{{label}}}"
@@ -1026,9 +916,10 @@ def draw_path_sum(ax: Axes, output: Value, source: str) -> dict[str, Text]:
     r"""Draw the graph behind ``output``, each edge's local derivative, and a gradient as a sum over paths.
 
     Nodes show their label and value; every edge :math:`v \to u` is labelled with
-    :math:`\partial u/\partial v` (:func:`edge_derivatives`). The paths from ``source`` to ``output``
-    (:func:`paths_to_output`) are highlighted in the colours and line styles of :data:`PATH_STYLES`, and
-    written out on the right: the product of each path's derivatives, and their sum, which is the gradient
+    :math:`\partial u/\partial v` (:func:`~dlbook.autodiff.edge_derivatives`). The paths from ``source``
+    to ``output`` (:func:`~dlbook.autodiff.paths_to_output`) are highlighted in the colours and line
+    styles of :data:`PATH_STYLES`, and written out on the right: the product of each path's derivatives,
+    and their sum, which is the gradient
     :math:`\partial(\text{output})/\partial(\text{source})`. Layout: :data:`PATH_LAYOUT`.
 
     Args:
@@ -1042,7 +933,8 @@ def draw_path_sum(ax: Axes, output: Value, source: str) -> dict[str, Text]:
         for an edge from a constant), ``"header"``, ``"path 1"``, ``"path 2"``, ... and ``"sum"``.
 
     Raises:
-        ValueError: as :func:`paths_to_output`, or if there are more paths than :data:`PATH_STYLES`.
+        ValueError: as :func:`~dlbook.autodiff.paths_to_output`, or if there are more paths than
+            :data:`PATH_STYLES`.
     """
     nodes, edges, derivatives = edge_derivatives(output)
     paths = paths_to_output(output, source)
