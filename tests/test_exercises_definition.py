@@ -75,14 +75,3 @@ def test_the_solutions_state_what_the_keys_compute() -> None:
     assert keys.count_parameters(keys.stacked_layers(relu=False)) == STACK and f"{STACK:,} in all" in text
     assert f"{STACK + 1:,} forward passes" in text
     assert f"{keys.receptive_field(keys.RF_LAYERS)} for five layers" in text
-
-
-def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)
-    assert labels == [f"definition-{n}" for n in range(1, len(labels) + 1)] and 3 <= len(labels) <= 5
-    for label in labels:
-        assert re.search(rf"\{{solution\}} {label}\n:class: dropdown", text), label
-    for label in labels[1:]:
-        assert check(label, None, quiet=True) is False
-    assert "Predict, then run" in text

@@ -15,7 +15,7 @@ import torch
 from conftest import ROOT, assert_key_decides
 from dlbook import autoencoder
 from dlbook.autoencoder import AutoencoderConfig
-from dlbook.exercises import check, exercise_names
+from dlbook.exercises import check
 from dlbook.exercises import examples as keys
 
 PAGE = ROOT / "book" / "introduction" / "examples.md"
@@ -135,18 +135,3 @@ def test_the_student_cell_and_the_solution_run_and_the_solution_passes_its_check
     assert "No answer yet" in capsys.readouterr().out
     exec(solution, namespace)  # raises WrongAnswer if the solution's answer is not right
     assert "✓" in capsys.readouterr().out
-
-
-def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key_or_an_explanation() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)
-    assert labels == [f"examples-{n}" for n in range(1, len(labels) + 1)] and 3 <= len(labels) <= 5
-    discussion = {"examples-3"}  # asks for an explanation, which its solution gives
-    for label in labels:
-        assert re.search(rf"\{{solution(?:-start)?\}} {label}\n:class: dropdown", text), label
-        if label in discussion:
-            assert label not in exercise_names()
-        else:
-            assert check(label, None, quiet=True) is False  # a key exists (an unknown name raises)
-    assert "Predict, then run" in text
-    assert "## Check your understanding" not in text

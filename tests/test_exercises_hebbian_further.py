@@ -8,7 +8,6 @@ marked slow.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import jupytext
@@ -109,16 +108,6 @@ def test_the_page_states_the_givens_of_the_keys() -> None:
     assert f"a_minus={keys.WEAK_RATIO} * half.a_plus" in solution
     assert f"simulate_competition({keys.WEAK_DURATION}," in solution and f"seed={keys.WEAK_SEED}" in solution
     assert f"> {keys.NEAR_MAX})" in solution
-
-
-def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)
-    assert labels == [f"hebbian-further-{n}" for n in range(1, len(labels) + 1)] and 3 <= len(labels) <= 5
-    for label in labels:
-        assert re.search(rf"\{{solution(?:-start)?\}} {label}\n:class: dropdown", text), label
-        assert check(label, None, quiet=True) is False  # a key exists (an unknown name raises)
-    assert "Predict, then run" in text
 
 
 @pytest.mark.slow

@@ -6,13 +6,11 @@ Each key accepts the answer the page's solution derives and rejects a plausible 
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
 from conftest import ROOT, assert_key_decides
 from dlbook import plasticity
-from dlbook.exercises import check
 from dlbook.exercises import nature as keys
 
 PAGE = ROOT / "book" / "nature" / "index.md"
@@ -49,13 +47,3 @@ def test_the_solutions_state_what_the_keys_compute() -> None:
     assert f"about {keys.remaining_fraction():.2f}" in text
     assert f"about {keys.hebb_weight():.1f}" in text and keys.hebb_weight() / keys.W0 > 100
     assert f"about {100 * math.exp(-3):.0f} %" in text
-
-
-def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)
-    assert labels == [f"nature-{n}" for n in range(1, len(labels) + 1)] and 3 <= len(labels) <= 5
-    for label in labels:
-        assert re.search(rf"\{{solution\}} {label}\n:class: dropdown", text), label
-        assert check(label, None, quiet=True) is False
-    assert "Predict, then run" in text

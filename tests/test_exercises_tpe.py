@@ -84,16 +84,6 @@ def test_the_key_trains_with_the_budget_of_the_page() -> None:
     assert f"[{small}, min({large:_}, data.n_train)]" in text, "the solution must train at the key's sizes"
 
 
-def test_every_exercise_of_the_page_has_a_label_a_solution_and_a_key() -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    labels = re.findall(r"^:label: (\S+)$", text, flags=re.MULTILINE)
-    assert labels == [f"tpe-{n}" for n in range(1, len(labels) + 1)] and 3 <= len(labels) <= 5
-    for label in labels:
-        assert re.search(rf"\{{solution(?:-start)?\}} {label}\n:class: dropdown", text), label
-        assert check(label, None, quiet=True) is False  # a key exists (an unknown name raises)
-    assert "Predict, then run" in text
-
-
 @pytest.mark.slow
 def test_the_learning_curve_key_accepts_the_measured_factor_and_rejects_a_halving(capsys) -> None:
     small, large = keys.logistic_errors(keys.RATIO_SIZES)

@@ -14,7 +14,7 @@ from pathlib import Path
 import jupytext
 import pytest
 from conftest import ROOT, load_module, notebooks
-from dlbook.exercises import exercise_names, key_module
+from dlbook.exercises import check, exercise_names, key_module
 
 dlbook_cache = load_module("dlbook_cache", ROOT / "book" / "_ext" / "dlbook_cache.py")
 
@@ -94,6 +94,34 @@ def test_three_to_five_exercises_each_marked_labelled_and_solved(docname: str) -
     for label, _, body in found:
         names = set(re.findall(r'check\("([\w-]+)"', body))
         assert names <= {label}, f"{label} checks {names}"
+
+
+#: Exercises answered in words (their solutions explain): they have no answer key. Every other exercise
+#: has one in dlbook.exercises.
+DISCUSSION = {
+    "definition-1",
+    "examples-3",
+    "what-is-learning-2",
+    "what-is-learning-4",
+    "concepts-2",
+    "takeaways-4",
+}
+
+
+@pytest.mark.parametrize("docname", CONTENT)
+def test_every_exercise_has_an_answer_key_unless_it_asks_for_an_explanation(docname: str) -> None:
+    keyed = set(exercise_names())
+    for label, _, _ in exercises(text(docname)):
+        if label in DISCUSSION:
+            assert label not in keyed, f"{label} has an answer key: take it off DISCUSSION"
+        else:
+            assert label in keyed, f"{label}: no answer key in dlbook.exercises (nor in DISCUSSION)"
+            assert check(label, None, quiet=True) is False, f"{label}: the key accepts no answer"
+
+
+def test_every_discussion_exercise_is_on_a_page() -> None:
+    labels = {label for docname in CONTENT for label, _, _ in exercises(text(docname))}
+    assert DISCUSSION <= labels, DISCUSSION - labels
 
 
 @pytest.mark.parametrize("docname", sorted(EXECUTABLE & set(CONTENT)))
