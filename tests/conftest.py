@@ -205,10 +205,11 @@ LONGEST = (
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Order the tests so that the workers of pytest-xdist stay busy (the order of a single process
-    does not matter). ``make test`` hands them out one at a time in this order (``--maxschedchunk=1``):
-    one test that needs the book first, so that its build starts at once; then the slow tests that do
-    not need it (they run on the other workers during the build); then the rest that need the book; the
-    quick tests last, to fill the gaps at the end. Within each group the longest modules go first."""
+    does not matter). ``make test`` hands them out in this order, two to each worker at the start, then
+    one at a time as workers finish (``--maxschedchunk=1``): one test that needs the book first, so that
+    its build starts at once; then the slow tests that do not need it (they run on the other workers
+    during the build); then the rest that need the book; the quick tests last, to fill the gaps at the
+    end. Within each group the longest modules go first."""
 
     def needs_book(item: pytest.Item) -> bool:
         return "built_book" in getattr(item, "fixturenames", ())

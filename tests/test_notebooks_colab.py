@@ -287,7 +287,6 @@ def test_install_cell_installs_dlbook_from_a_git_tag(colab_base: Path, tmp_path:
     without the network (pip still takes the build backend, setuptools, from the configured index).
     Afterwards dlbook is uninstalled; the other test installs a fresh wheel on every run.
     """
-    colab_venv = colab_base
     repo = tmp_path / "repo"
     shutil.copytree(
         ROOT / "code",
@@ -302,8 +301,8 @@ def test_install_cell_installs_dlbook_from_a_git_tag(colab_base: Path, tmp_path:
     requirement = f"dlbook @ git+file://localhost{repo}@{notebooks.install_ref()}#subdirectory=code"
     source = notebooks.setup_source(requirement, needs_glue=True)
 
-    python = str(colab_venv / "bin" / "python")
-    env = clean_env(colab_venv)
+    python = str(colab_base / "bin" / "python")
+    env = clean_env(colab_base)
     subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "-y", "dlbook"], env=env, check=True)
     try:
         check = "import importlib.util, sys; assert importlib.util.find_spec('dlbook') is None"
@@ -315,6 +314,6 @@ def test_install_cell_installs_dlbook_from_a_git_tag(colab_base: Path, tmp_path:
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
         version, path = proc.stdout.split()[-2:]
         assert version == notebooks.package_version()
-        assert Path(path).resolve().is_relative_to(colab_venv.resolve())
+        assert Path(path).resolve().is_relative_to(colab_base.resolve())
     finally:
         subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "-y", "dlbook"], env=env, check=False)
